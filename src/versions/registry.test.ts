@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { getScheme, schemeNames } from './registry.js';
+
+describe('getScheme', () => {
+  it.each(schemeNames())('finds the %s scheme by its own name', (name) => {
+    expect(getScheme(name)?.name).toBe(name);
+  });
+
+  it.each([
+    ['Debian', 'dpkg'],
+    ['Debian:12', 'dpkg'],
+    ['Ubuntu:22.04:LTS', 'dpkg'],
+  ])('maps the OSV ecosystem %j to %s', (ecosystem, name) => {
+    expect(getScheme(ecosystem)?.name).toBe(name);
+  });
+
+  it.each(['debian', 'DPKG', '', ':', 'Debian12', 'Nonsense:1', 'constructor', '__proto__'])(
+    'finds nothing for %j',
+    (text) => {
+      expect(getScheme(text)).toBeUndefined();
+    },
+  );
+});
