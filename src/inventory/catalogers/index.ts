@@ -1,0 +1,8 @@
+// The registry of catalogers: every package format Moat reads, listed explicitly.
+import type { Cataloger } from '../cataloger.js';
+import { dpkgCataloger } from './dpkg/cataloger.js';
+
+/** The catalogers a scan runs by default, in a fixed order. */
+export function defaultCatalogers(): Cataloger[] {
+  return [dpkgCataloger];
+}

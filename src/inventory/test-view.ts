@@ -1,0 +1,77 @@
+// Test support: builds a real ImageFileView the way the collector does, by asking each
+// cataloger's `select` about every file and capturing only what it wants.
+import { readFileSync } from 'node:fs';
+import type { FileMeta, Want } from '../image/types.js';
+import { ImageFileView } from '../image/view.js';
+import type { LayerRef } from './model.js';
+
+export interface Selector {
+  readonly name?: string;
+  select(meta: FileMeta): Want | undefined;
+}
+
+export interface FixtureFile {
+  /** Content as text or bytes, or `{ host }` to read a file of this machine. */
+  content?: string | Buffer | { host: string };
+  mode?: number;
+  type?: FileMeta['type'];
+  linkTarget?: string;
+  layer?: LayerRef;
+}
+
+/** Builds a view of these image paths, capturing and scanning what the selectors select. */
+export function buildView(
+  files: Record<string, FixtureFile | string>,
+  selectors: readonly Selector[],
+): ImageFileView {
+  const entries: FileMeta[] = [];
+  const contents = new Map<string, Buffer>();
+  const scans = new Map<string, Map<string, unknown>>();
+
+  for (const [path, spec] of Object.entries(files)) {
+    const file = typeof spec === 'string' ? { content: spec } : spec;
+    const data = bytesOf(file.content);
+    const type = file.type ?? 'file';
+    const meta: FileMeta = {
+      path,
+      type,
+      size: type === 'file' ? data.length : 0,
+      mode: file.mode ?? (type === 'dir' ? 0o755 : 0o644),
+      linkTarget: file.linkTarget,
+      layer: file.layer,
+    };
+    entries.push(meta);
+
+    for (const selector of selectors) {
+      const want = selector.select(meta);
+      if (want?.kind === 'content' && data.length <= want.maxBytes) {
+        contents.set(path, data);
+      }
+
+      if (want?.kind === 'scan') {
+        const scanner = want.createScanner();
+        for (let at = 0; at < data.length; at += 65_536) {
+          scanner.write(data.subarray(at, at + 65_536));
+        }
+
+        const perFile = scans.get(path) ?? new Map<string, unknown>();
+        perFile.set(selector.name ?? 'unnamed', scanner.end());
+        scans.set(path, perFile);
+      }
+    }
+  }
+
+  return new ImageFileView({ entries, contents, scans });
+}
+
+function bytesOf(content: FixtureFile['content']): Buffer {
+  if (content === undefined) {
+    return Buffer.alloc(0);
+  }
+
+  if (typeof content === 'string') {
+    return Buffer.from(content);
+  }
+
+  return Buffer.isBuffer(content) ? content : readFileSync(content.host);
+}
