@@ -17,6 +17,7 @@ export type ImageErrorCode =
   | 'LAYOUT_INVALID'
   | 'ARCHIVE_INVALID'
   | 'PLATFORM_NOT_FOUND'
+  | 'INVALID_PLATFORM'
   | 'READ_FAILED';
 
 export class ImageError extends MoatError {
