@@ -15,7 +15,8 @@ const parse = (doc: unknown, mediaType?: string) =>
     what: 'manifest',
     ...(mediaType === undefined ? {} : { mediaType }),
   });
-const manifest = (layer: string = MediaType.ociLayerGzip, config = MediaType.ociConfig) => ({
+const ociConfig: string = MediaType.ociConfig;
+const manifest = (layer: string = MediaType.ociLayerGzip, config = ociConfig) => ({
   schemaVersion: 2,
   mediaType: MediaType.ociManifest,
   config: desc(config),
