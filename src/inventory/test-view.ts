@@ -1,6 +1,7 @@
 // Test support: builds a real ImageFileView the way the collector does, by asking each
 // cataloger's `select` about every file and capturing only what it wants.
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync, readlinkSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import type { FileMeta, Want } from '../image/types.js';
 import { ImageFileView } from '../image/view.js';
 import type { LayerRef } from './model.js';
@@ -74,4 +75,31 @@ function bytesOf(content: FixtureFile['content']): Buffer {
   }
 
   return Buffer.isBuffer(content) ? content : readFileSync(content.host);
+}
+
+/**
+ * The regular files and symlinks under a host directory as fixture entries at `prefix`,
+ * keeping only paths `keep` accepts (content is read lazily by `buildView`).
+ */
+export function filesFromHostDir(
+  dir: string,
+  prefix: string,
+  keep: (relative: string) => boolean = () => true,
+): Record<string, FixtureFile> {
+  const files: Record<string, FixtureFile> = {};
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    const host = join(entry.parentPath, entry.name);
+    const rel = relative(dir, host);
+    if (!keep(rel)) {
+      continue;
+    }
+
+    if (entry.isFile()) {
+      files[`${prefix}/${rel}`] = { content: { host }, mode: statSync(host).mode & 0o7777 };
+    } else if (entry.isSymbolicLink()) {
+      files[`${prefix}/${rel}`] = { type: 'symlink', linkTarget: readlinkSync(host) };
+    }
+  }
+
+  return files;
 }

@@ -1,8 +1,10 @@
 // The registry of catalogers: every package format Moat reads, listed explicitly.
 import type { Cataloger } from '../cataloger.js';
 import { dpkgCataloger } from './dpkg/cataloger.js';
+import { npmCataloger } from './npm/cataloger.js';
+import { pythonCataloger } from './python/cataloger.js';
 
 /** The catalogers a scan runs by default, in a fixed order. */
 export function defaultCatalogers(): Cataloger[] {
-  return [dpkgCataloger];
+  return [dpkgCataloger, npmCataloger, pythonCataloger];
 }

@@ -1,0 +1,67 @@
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTempDir, skipReason } from '../../../testing/requirements.js';
+import type { Package, Warning } from '../../model.js';
+import { buildView, filesFromHostDir } from '../../test-view.js';
+import { npmCataloger } from './cataloger.js';
+
+const keep = (rel: string) => rel.endsWith('package.json') || rel.endsWith('package-lock.json');
+
+describe.skipIf(skipReason('npm cataloger on a real tree', { tools: ['npm'] }))(
+  'npm cataloger on a tree installed from the registry',
+  () => {
+    let project = '';
+    let cleanup = async () => {};
+    let packages: Package[] = [];
+    let warnings: Warning[] = [];
+
+    beforeAll(async () => {
+      ({ dir: project, cleanup } = await makeTempDir('npm-tree'));
+      writeFileSync(`${project}/package.json`, '{"name":"app","version":"1.0.0","private":true}');
+      const args = ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'];
+      const pkgs = ['lodash@4.17.15', '@babel/code-frame@7.0.0', 'minimist@1.2.0', 'mkdirp@0.5.1'];
+      const npm = spawnSync('npm', [...args, ...pkgs], { cwd: project, encoding: 'utf8' });
+      if (npm.status !== 0) {
+        throw new Error(`npm install failed: ${npm.stderr}`);
+      }
+
+      const view = buildView(filesFromHostDir(project, '/app', keep), [npmCataloger]);
+      ({ packages, warnings } = await npmCataloger.catalog(view, {}));
+    }, 300_000);
+
+    afterAll(() => cleanup());
+
+    const find = (name: string, version: string) =>
+      packages.filter((p) => p.name === name && p.version === version);
+
+    it('finds top-level, scoped and nested packages with purls', () => {
+      expect(find('lodash', '4.17.15')[0]?.purl).toBe('pkg:npm/lodash@4.17.15');
+      expect(find('@babel/code-frame', '7.0.0')[0]?.purl).toBe('pkg:npm/%40babel/code-frame@7.0.0');
+      expect(find('minimist', '1.2.0')[0]?.locations[0]?.path).toBe(
+        '/app/node_modules/minimist/package.json',
+      );
+      expect(find('minimist', '0.0.8')[0]?.locations[0]?.path).toBe(
+        '/app/node_modules/mkdirp/node_modules/minimist/package.json',
+      );
+      expect(find('lodash', '4.17.15')[0]?.licenses).toEqual(['MIT']);
+    });
+
+    it('merges the lockfile entry and the installed package.json at one path', () => {
+      const [lodash, ...more] = find('lodash', '4.17.15');
+
+      expect(more).toEqual([]);
+      expect(lodash?.locations.map((l) => l.path)).toEqual([
+        '/app/node_modules/lodash/package.json',
+        '/app/node_modules/.package-lock.json',
+        '/app/package-lock.json',
+      ]);
+    });
+
+    it('skips the project itself and reports no warnings', () => {
+      expect(packages.some((p) => p.name === 'app')).toBe(false);
+      expect(new Set(packages.map((p) => p.locations[0]?.path)).size).toBe(packages.length);
+      expect(warnings).toEqual([]);
+    });
+  },
+);
