@@ -10,6 +10,9 @@ describe('getScheme', () => {
     ['Debian', 'dpkg'],
     ['Debian:12', 'dpkg'],
     ['Ubuntu:22.04:LTS', 'dpkg'],
+    ['npm', 'semver'],
+    ['PyPI', 'pep440'],
+    ['Go', 'go'],
   ])('maps the OSV ecosystem %j to %s', (ecosystem, name) => {
     expect(getScheme(ecosystem)?.name).toBe(name);
   });
