@@ -10,6 +10,7 @@ describe('getScheme', () => {
     ['Debian', 'dpkg'],
     ['Debian:12', 'dpkg'],
     ['Ubuntu:22.04:LTS', 'dpkg'],
+    ['Alpine:v3.19', 'apk'],
     ['npm', 'semver'],
     ['PyPI', 'pep440'],
     ['Go', 'go'],

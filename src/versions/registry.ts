@@ -1,4 +1,5 @@
 // Every version scheme Moat knows, listed once, and the OSV ecosystem names that use each.
+import { apkScheme } from './apk/compare.js';
 import { dpkgScheme } from './dpkg/compare.js';
 import { goScheme } from './go/go.js';
 import { pep440Scheme } from './pep440/pep440.js';
@@ -6,7 +7,7 @@ import type { VersionScheme } from './scheme.js';
 import { semverScheme } from './semver/semver.js';
 
 const schemes: ReadonlyMap<string, VersionScheme> = new Map(
-  [dpkgScheme, semverScheme, pep440Scheme, goScheme].map((scheme) => [scheme.name, scheme]),
+  [dpkgScheme, apkScheme, semverScheme, pep440Scheme, goScheme].map((scheme) => [scheme.name, scheme]),
 );
 
 // OSV ecosystem names (https://ossf.github.io/osv-schema/#affectedpackage-field), spelled
