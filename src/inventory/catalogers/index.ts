@@ -2,10 +2,11 @@
 import type { Cataloger } from '../cataloger.js';
 import { apkCataloger } from './apk/cataloger.js';
 import { dpkgCataloger } from './dpkg/cataloger.js';
+import { goBinaryCataloger } from './go/cataloger.js';
 import { npmCataloger } from './npm/cataloger.js';
 import { pythonCataloger } from './python/cataloger.js';
 
 /** The catalogers a scan runs by default, in a fixed order. */
 export function defaultCatalogers(): Cataloger[] {
-  return [dpkgCataloger, apkCataloger, npmCataloger, pythonCataloger];
+  return [dpkgCataloger, apkCataloger, npmCataloger, pythonCataloger, goBinaryCataloger];
 }
