@@ -11,6 +11,8 @@ describe('getScheme', () => {
     ['Debian:12', 'dpkg'],
     ['Ubuntu:22.04:LTS', 'dpkg'],
     ['Alpine:v3.19', 'apk'],
+    ['Red Hat:enterprise_linux:9::appstream', 'rpm'],
+    ['Rocky Linux:9', 'rpm'],
     ['npm', 'semver'],
     ['PyPI', 'pep440'],
     ['Go', 'go'],
