@@ -1,0 +1,145 @@
+// `npm run bench`: times `moat sbom` on a real 1 GB+ multi-layer image against the floor any
+// scanner has, unpacking the same layer blobs with `tar -xzf` into tmpfs, and measures
+// Moat's peak memory from outside. See docs/benchmarks.md for the method and results.
+//
+//   npm run bench [-- --quick] [-- --json] [-- --runs N]
+import { spawnSync } from 'node:child_process';
+import { mkdir, readFile, rm, statfs } from 'node:fs/promises';
+import { cpus, release, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { cacheRoot, repoRoot } from '../testing/cache.js';
+import type { BuiltImage } from '../testing/images.js';
+import { benchImage } from './fixture.js';
+import { measure, summarize } from './measure.js';
+import type { Measurement } from './measure.js';
+import { formatMarkdown } from './report.js';
+import type { BenchResult } from './report.js';
+
+const TMPFS_MAGIC = 0x01021994;
+const MOAT = join(repoRoot, 'bin', 'moat');
+
+// Extracts each layer in order, like an unpacker that applies layers onto one directory.
+const EXTRACT = 'dir=$1; shift; for blob; do tar -xzf "$blob" -C "$dir" || exit 1; done';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      runs: { type: 'string', default: '3' },
+    },
+  });
+  const runs = Math.max(1, Number.parseInt(values.runs, 10) || 3);
+
+  console.error(`building or reusing the bench image under ${cacheRoot()}`);
+  const image = await benchImage(values.quick);
+  const blobs = image.layers.map((layer) => blobPath(image, layer.digest));
+
+  const target = `/dev/shm/moat-bench-${process.pid}`;
+  if ((await statfs('/dev/shm')).type !== TMPFS_MAGIC) {
+    console.error('warning: /dev/shm is not tmpfs here; the baseline includes disk writes');
+  }
+
+  const missing = moatMissing();
+  const moatArgs = [MOAT, 'sbom', image.reference, '--format', 'json'];
+  const baselineRuns: Measurement[] = [];
+  const moatRuns: Measurement[] = [];
+  try {
+    // Interleaved, so a change in the machine's load falls on both series alike.
+    for (let i = 0; i < runs; i += 1) {
+      console.error(`run ${i + 1} of ${runs}`);
+      await rm(target, { recursive: true, force: true });
+      await mkdir(target);
+      baselineRuns.push(await measure('sh', ['-c', EXTRACT, 'sh', target, ...blobs]));
+      await rm(target, { recursive: true, force: true });
+      if (missing === undefined) {
+        moatRuns.push(await measure(process.execPath, [...moatArgs, '--output', '/dev/null']));
+      }
+    }
+  } finally {
+    await rm(target, { recursive: true, force: true });
+  }
+
+  const result: BenchResult = {
+    date: new Date().toISOString(),
+    machine: describeMachine(),
+    mode: values.quick ? 'quick' : 'full',
+    image: describeImage(image),
+    runs,
+    baseline: { command: 'tar -xzf BLOB -C /dev/shm/DIR, each layer in order',
+      ...summarize(baselineRuns) },
+  };
+
+  if (missing !== undefined) {
+    result.missing = missing;
+  } else {
+    result.moat = { command: `moat sbom ${image.reference} --format json --output /dev/null`,
+      ...summarize(moatRuns) };
+    console.error('counting packages (one more, untimed run)');
+    result.packages = await countPackages(moatArgs);
+  }
+
+  const text = values.json ? `${JSON.stringify(result, null, 2)}\n` : formatMarkdown(result);
+  process.stdout.write(text);
+}
+
+function describeMachine(): BenchResult['machine'] {
+  return {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
+    memoryGiB: Math.round(totalmem() / 1024 ** 3),
+    node: process.versions.node,
+    kernel: release(),
+  };
+}
+
+function describeImage(image: BuiltImage): BenchResult['image'] {
+  const sum = (pick: (layer: BuiltImage['layers'][number]) => number) =>
+    image.layers.reduce((total, layer) => total + pick(layer), 0);
+  return {
+    reference: image.reference,
+    layers: image.layers.length,
+    compressedBytes: sum((layer) => layer.size),
+    uncompressedBytes: sum((layer) => layer.uncompressedSize),
+    files: sum((layer) => layer.files),
+    entries: sum((layer) => layer.entries),
+  };
+}
+
+/** Why `moat sbom` cannot be timed here, or undefined when it answers `--help`. */
+function moatMissing(): string | undefined {
+  const help = spawnSync(process.execPath, [MOAT, 'sbom', '--help'], { encoding: 'utf8' });
+  if (help.status !== 0 || !help.stdout.includes('--format')) {
+    return '`moat sbom --help` failed: run `npm run build`, or the sbom command is not there yet';
+  }
+
+  return undefined;
+}
+
+/** One untimed run that keeps the output, counting the packages by type. */
+async function countPackages(args: string[]): Promise<Record<string, number>> {
+  const out = join(cacheRoot(), `bench-sbom-${process.pid}.json`);
+  try {
+    await measure(process.execPath, [...args, '--output', out]);
+    const doc = JSON.parse(await readFile(out, 'utf8')) as { packages?: { type?: string }[] };
+    const counts: Record<string, number> = {};
+    for (const pkg of doc.packages ?? []) {
+      const type = pkg.type ?? 'unknown';
+      counts[type] = (counts[type] ?? 0) + 1;
+    }
+
+    return counts;
+  } finally {
+    await rm(out, { force: true });
+  }
+}
+
+function blobPath(image: BuiltImage, digest: string): string {
+  return join(image.layout, 'blobs', 'sha256', digest.slice('sha256:'.length));
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : String(err));
+  process.exitCode = 2;
+});
