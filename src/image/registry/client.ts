@@ -29,7 +29,8 @@ export class RepositoryClient {
   }
 
   /**
-   * GETs `/v2/<repo>/<kind>/<ref>` and returns the successful reply (body unread).
+   * GETs `/v2/<repo>/<kind>/<ref>` and returns the successful reply (body unread); `what`
+   * names the object in error messages.
    * @throws RegistryError or ImageError `NOT_FOUND` for error replies, after retries.
    */
   async get(
@@ -57,7 +58,7 @@ export class RepositoryClient {
     }
 
     throw await errorForReply(reply, {
-      what: `${what} of ${this.registry}/${this.repository}`,
+      what,
       reference: this.options.reference,
       credentialsHint: await this.options.authorizer.credentialsHint(),
     });

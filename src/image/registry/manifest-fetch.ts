@@ -57,15 +57,15 @@ export async function fetchSmallBlob(
   client: RepositoryClient,
   desc: Descriptor,
   maxBytes: number,
+  what: string,
 ): Promise<Buffer> {
   if (desc.size > maxBytes) {
     throw new ImageError(
       'LIMIT_EXCEEDED',
-      `blob ${desc.digest} is ${desc.size} bytes, over the ${maxBytes}-byte limit`,
+      `${what} is ${desc.size} bytes, over the ${maxBytes}-byte limit`,
     );
   }
 
-  const what = `blob ${desc.digest}`;
   const reply = await client.get('blobs', desc.digest, what);
   return readLimited(reply, maxBytes, what);
 }

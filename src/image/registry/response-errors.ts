@@ -53,6 +53,17 @@ export async function errorForReply(
   context: RequestContext,
 ): Promise<Error> {
   const body = await readHead(reply, MAX_ERROR_BODY_BYTES);
+  const challenge = reply.response.headers.get('www-authenticate') ?? '';
+  // RFC 6750 §3.1: a valid token that lacks the rights the request needs.
+  if (reply.response.status === 401 && /error="?insufficient_scope/.test(challenge)) {
+    return new RegistryError(
+      'UNAUTHORIZED',
+      `${context.what}: the token server granted no pull access to this repository ` +
+        `(insufficient_scope); ${context.credentialsHint}`,
+      { status: 401 },
+    );
+  }
+
   return errorForStatus(reply.response.status, parseOciErrors(body), context);
 }
 

@@ -48,7 +48,7 @@ export class RegistrySource implements ImageSource {
       }
 
       if (!isManifestDescriptor(desc)) {
-        return fetchSmallBlob(client, desc, maxBytes);
+        return fetchSmallBlob(client, desc, maxBytes, `blob ${desc.digest} of ${this.name}`);
       }
 
       const child = await fetchManifest(
