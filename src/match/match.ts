@@ -1,0 +1,128 @@
+// Matches an inventory against the advisory store: data in, findings out. Per package it
+// reads the indexed `affected[]` entries, evaluates them with the ecosystem's version scheme,
+// then builds findings with one entry per vulnerability (aliases merged).
+import type { OsvAffected } from '../advisories/osv.js';
+import type { AdvisoryReader } from '../advisories/store.js';
+import type { Inventory, Warning } from '../inventory/model.js';
+import type { VersionScheme } from '../versions/scheme.js';
+import type { Finding } from './finding.js';
+import { buildFindings, type Hit } from './merge.js';
+import { evaluateEntry } from './range.js';
+import { lookupFor, type Lookup } from './target.js';
+
+export interface MatchOptions {
+  /** The version scheme for an OSV ecosystem (`Debian:12`) or scheme name (`semver`). */
+  schemeFor: (ecosystemOrName: string) => VersionScheme | undefined;
+}
+
+export interface MatchStats {
+  packages: number;
+  /** Packages that could not be looked up (unknown ecosystem or release). */
+  packagesSkipped: number;
+  gitRangesSkipped: number;
+  /** Findings whose installed version could not be ordered. */
+  unknownVersions: number;
+}
+
+export interface MatchResult {
+  findings: Finding[];
+  warnings: Warning[];
+  stats: MatchStats;
+}
+
+/** Matches every package of `inventory`; never throws for bad package data. */
+export function matchInventory(
+  inventory: Inventory,
+  reader: AdvisoryReader,
+  options: MatchOptions,
+): MatchResult {
+  const warnings: Warning[] = [];
+  const stats: MatchStats = {
+    packages: inventory.packages.length, packagesSkipped: 0, gitRangesSkipped: 0,
+    unknownVersions: 0,
+  };
+  const problems = new Map<string, number>();
+  const hits: Hit[] = [];
+  // Binary packages of one source (libc6, libc-bin…) share their look-up and verdicts.
+  const cached = new Map<string, LookupHit[]>();
+
+  for (const pkg of inventory.packages) {
+    const outcome = lookupFor(pkg, inventory.os);
+    if ('problem' in outcome) {
+      stats.packagesSkipped += 1;
+      problems.set(outcome.problem, (problems.get(outcome.problem) ?? 0) + 1);
+      continue;
+    }
+
+    const { lookup } = outcome;
+    const key = JSON.stringify([lookup.ecosystems, lookup.name, lookup.version]);
+    let found = cached.get(key);
+    if (found === undefined) {
+      found = matchLookup(lookup, reader, options, stats, problems);
+      cached.set(key, found);
+    }
+
+    hits.push(...found.map((hit) => ({ ...hit, pkg, lookup })));
+  }
+
+  for (const [problem, count] of problems) {
+    warnings.push({ code: 'PACKAGES_NOT_MATCHED', message: `${count} package(s) not matched: ${problem}` });
+  }
+
+  const findings = buildFindings(hits, reader);
+  stats.unknownVersions = findings.filter((f) => f.status === 'unknown').length;
+  return { findings, warnings, stats };
+}
+
+function matchLookup(
+  lookup: Lookup,
+  reader: AdvisoryReader,
+  options: MatchOptions,
+  stats: MatchStats,
+  problems: Map<string, number>,
+): LookupHit[] {
+  const hits = new Map<string, LookupHit>();
+  for (const ecosystem of lookup.ecosystems) {
+    const scheme = options.schemeFor(ecosystem);
+    if (scheme === undefined) {
+      const problem = `no version scheme for ecosystem ${ecosystem}`;
+      problems.set(problem, (problems.get(problem) ?? 0) + 1);
+      stats.packagesSkipped += 1;
+      continue;
+    }
+
+    const schemes = { ecosystem: scheme, semver: options.schemeFor('semver') };
+    for (const row of reader.affectedFor(ecosystem, lookup.name)) {
+      const verdict = evaluateEntry(lookup.version, row.entry, schemes);
+      stats.gitRangesSkipped += verdict.gitRangesSkipped;
+      if (verdict.status === 'not-affected') {
+        continue;
+      }
+
+      const key = row.advisoryId;
+      const previous = hits.get(key);
+      hits.set(key, mergeHit(previous, {
+        ecosystem, advisoryId: row.advisoryId, entries: [row.entry],
+        status: verdict.status, fixed: verdict.fixed,
+      }));
+    }
+  }
+
+  return [...hits.values()];
+}
+
+type LookupHit = Omit<Hit, 'pkg' | 'lookup'>;
+
+function mergeHit(previous: LookupHit | undefined, next: LookupHit): LookupHit {
+  if (previous === undefined) {
+    return next;
+  }
+
+  const entries: OsvAffected[] = [...previous.entries, ...next.entries];
+  return {
+    ...previous,
+    entries,
+    status: previous.status === 'affected' || next.status === 'affected' ? 'affected' : 'unknown',
+    fixed: [...new Set([...previous.fixed, ...next.fixed])],
+  };
+}

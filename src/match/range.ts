@@ -1,0 +1,123 @@
+// Decides whether one version is inside one OSV `affected[]` entry, following the schema's
+// evaluation algorithm (https://ossf.github.io/osv-schema/#evaluation): events sorted by
+// version with `introduced: "0"` first, then walked; `versions` lists match exactly.
+import type { OsvAffected, OsvEvent, OsvRange } from '../advisories/osv.js';
+import type { VersionScheme } from '../versions/scheme.js';
+
+export interface EntryVerdict {
+  status: 'affected' | 'not-affected' | 'unknown';
+  /** Fixed versions newer than the installed one, from the ranges that matched. */
+  fixed: string[];
+  /** `GIT` ranges, which name commits and cannot be evaluated against package versions. */
+  gitRangesSkipped: number;
+}
+
+export interface RangeSchemes {
+  /** The ecosystem's own ordering, for `ECOSYSTEM` ranges. */
+  ecosystem: VersionScheme;
+  /** Semantic Versioning 2.0 ordering, for `SEMVER` ranges. */
+  semver?: VersionScheme;
+}
+
+type RangeResult = 'affected' | 'not-affected' | 'unknown';
+
+/** Evaluates `version` against one entry; never throws. */
+export function evaluateEntry(
+  version: string,
+  entry: OsvAffected,
+  schemes: RangeSchemes,
+): EntryVerdict {
+  const verdict: EntryVerdict = { status: 'not-affected', fixed: [], gitRangesSkipped: 0 };
+  if (entry.versions?.includes(version) === true) {
+    verdict.status = 'affected';
+  }
+
+  for (const range of entry.ranges ?? []) {
+    if (range.type === 'GIT') {
+      verdict.gitRangesSkipped += 1;
+      continue;
+    }
+
+    const scheme = range.type === 'SEMVER' ? schemes.semver ?? schemes.ecosystem : schemes.ecosystem;
+    const result = evaluateRange(version, range, scheme);
+    if (result === 'affected') {
+      verdict.status = 'affected';
+      verdict.fixed.push(...fixedAfter(version, range, scheme));
+    } else if (result === 'unknown' && verdict.status === 'not-affected') {
+      verdict.status = 'unknown';
+      verdict.fixed.push(...range.events.flatMap((e) => (e.fixed === undefined ? [] : [e.fixed])));
+    }
+  }
+
+  verdict.fixed = [...new Set(verdict.fixed)];
+  return verdict;
+}
+
+function evaluateRange(version: string, range: OsvRange, scheme: VersionScheme): RangeResult {
+  // compare() throws for a version the scheme cannot read, on either side: that makes the
+  // range's verdict unknown rather than a silent "not affected".
+  try {
+    const sorted = sortEvents(range.events, scheme);
+    const limits = sorted.flatMap((e) => (e.limit === undefined ? [] : [e.limit]));
+    if (limits.length > 0 && !limits.some((limit) => scheme.compare(version, limit) < 0)) {
+      return 'not-affected';
+    }
+
+    let affected = false;
+    for (const event of sorted) {
+      if (event.introduced !== undefined) {
+        affected ||= event.introduced === '0' || scheme.compare(version, event.introduced) >= 0;
+      } else if (event.fixed !== undefined && scheme.compare(version, event.fixed) >= 0) {
+        affected = false;
+      } else if (event.last_affected !== undefined
+        && scheme.compare(version, event.last_affected) > 0) {
+        affected = false;
+      }
+    }
+
+    return affected ? 'affected' : 'not-affected';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Sorts events by version, `introduced: "0"` first; throws for an unreadable version. */
+function sortEvents(events: OsvEvent[], scheme: VersionScheme): OsvEvent[] {
+  // The common shape, [introduced "0", one other event], is already in order.
+  if (events.length <= 2 && events[0]?.introduced === '0') {
+    return events;
+  }
+
+  return [...events].sort((a, b) => {
+    const va = eventVersion(a);
+    const vb = eventVersion(b);
+    if (va === undefined || vb === undefined) {
+      return (va === undefined ? 0 : 1) - (vb === undefined ? 0 : 1);
+    }
+
+    return scheme.compare(va, vb);
+  });
+}
+
+/** The event's version, or undefined for `introduced: "0"` (before every version). */
+function eventVersion(event: OsvEvent): string | undefined {
+  if (event.introduced === '0') {
+    return undefined;
+  }
+
+  return event.introduced ?? event.fixed ?? event.last_affected ?? event.limit;
+}
+
+function fixedAfter(version: string, range: OsvRange, scheme: VersionScheme): string[] {
+  return range.events.flatMap((event) => {
+    if (event.fixed === undefined) {
+      return [];
+    }
+
+    try {
+      return scheme.compare(version, event.fixed) < 0 ? [event.fixed] : [];
+    } catch {
+      return [];
+    }
+  });
+}

@@ -1,0 +1,42 @@
+// Versioned schema of the advisory database. SQL stays portable (TEXT/INTEGER columns,
+// `ON CONFLICT … DO UPDATE`) so the same statements can back a PostgreSQL store later.
+// A migration is never edited once released; a change is a new entry at the end.
+
+export interface Migration {
+  version: number;
+  statements: string[];
+}
+
+export const migrations: Migration[] = [
+  {
+    version: 1,
+    statements: [
+      `CREATE TABLE advisories (
+        id TEXT PRIMARY KEY,
+        modified TEXT NOT NULL,
+        withdrawn TEXT,
+        source TEXT NOT NULL,
+        summary TEXT NOT NULL,
+        record TEXT NOT NULL
+      )`,
+      `CREATE TABLE affected_packages (
+        advisory_id TEXT NOT NULL REFERENCES advisories (id),
+        ecosystem TEXT NOT NULL,
+        name TEXT NOT NULL,
+        entry TEXT NOT NULL
+      )`,
+      'CREATE INDEX affected_by_package ON affected_packages (ecosystem, name)',
+      'CREATE INDEX affected_by_advisory ON affected_packages (advisory_id)',
+      `CREATE TABLE sources (
+        name TEXT PRIMARY KEY,
+        url TEXT,
+        etag TEXT,
+        last_modified TEXT,
+        updated_at TEXT NOT NULL,
+        records INTEGER NOT NULL
+      )`,
+    ],
+  },
+];
+
+export const latestVersion = migrations.at(-1)?.version ?? 0;
