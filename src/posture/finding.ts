@@ -38,6 +38,8 @@ export interface AuditReport {
   /** What was judged: `kubernetes`, `compose`, `dockerfile` or `host`. */
   target: string;
   standard: string;
+  /** The ids of the controls that were judged. */
+  controls: string[];
   /** How many objects (workloads, services, files, containers) were judged. */
   subjects: number;
   findings: PostureFinding[];

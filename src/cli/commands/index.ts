@@ -1,7 +1,8 @@
 // Every CLI command, listed once. Each module exports `register(program, io)`.
 import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
+import { register as audit } from './audit.js';
 
 type Register = (program: Command, io: CliIo) => void;
 
-export const commands: Register[] = [];
+export const commands: Register[] = [audit];

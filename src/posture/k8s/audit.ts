@@ -71,6 +71,7 @@ export function auditManifests(inputs: ManifestInput[], options: K8sAuditOptions
   return {
     target: 'kubernetes',
     standard: options.standard,
+    controls: controls.map((c) => c.id),
     subjects,
     findings: sortFindings(findings),
     notes,

@@ -1,0 +1,135 @@
+// `moat audit`: isolation posture of Kubernetes manifests (and the controls catalog behind it).
+import type { Command } from 'commander';
+import { MoatError, UsageError } from '../../errors.js';
+import { loadCatalog } from '../../posture/catalog/load.js';
+import { hasInputErrors, type AuditReport } from '../../posture/finding.js';
+import { readInputs } from '../../posture/inputs.js';
+import {
+  auditManifests,
+  DEFAULT_CDE_LABEL,
+  DEFAULT_SANDBOX_RUNTIMES,
+} from '../../posture/k8s/audit.js';
+import { renderControls } from '../../posture/report/controls.js';
+import { parseFormat, renderReport, type Format } from '../../posture/report/render.js';
+import { parseStandard, type Standard } from '../../posture/standards.js';
+import { wantsColour, writeResult, type CliIo } from '../io.js';
+import { PolicyFailure } from '../main.js';
+
+interface ReportFlags {
+  standard: string;
+  format: string;
+  output?: string;
+}
+
+const VERSION = process.env.npm_package_version ?? '0.1.0';
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+function parseLabel(value: string): { key: string; value: string } {
+  const eq = value.indexOf('=');
+  if (eq <= 0) {
+    throw new UsageError(`--cde-label ${value}: use KEY=VALUE, e.g. pci.bank.example/scope=cde`);
+  }
+
+  return { key: value.slice(0, eq), value: value.slice(eq + 1) };
+}
+
+function withReportFlags(command: Command): Command {
+  return command
+    .option('--standard <name>', 'pss-baseline, pss-restricted or moat', 'moat')
+    .option('--format <format>', 'table, json or sarif', 'table')
+    .option('-o, --output <file>', 'write the report to FILE (atomically) instead of stdout');
+}
+
+/** Writes the report, then maps it to the exit code: 2 for lost input, 1 for findings. */
+export async function finishReport(
+  io: CliIo,
+  report: AuditReport,
+  flags: ReportFlags,
+  format: Format,
+): Promise<void> {
+  const catalog = await loadCatalog();
+  const text = renderReport(report, { format, catalog, version: VERSION, colour: wantsColour(io) });
+  await writeResult(io, text, flags.output);
+  io.log.info(
+    { target: report.target, subjects: report.subjects, findings: report.findings.length },
+    'audit finished',
+  );
+  if (hasInputErrors(report)) {
+    const count = report.notes.filter((n) => n.level === 'error').length;
+    throw new MoatError(
+      'AUDIT_INCOMPLETE',
+      `${count} input problem(s); see the notes in the report`,
+    );
+  }
+
+  if (report.findings.length > 0) {
+    throw new PolicyFailure(`${report.findings.length} finding(s) against ${report.standard}`);
+  }
+}
+
+export function register(program: Command, io: CliIo): void {
+  const audit = program
+    .command('audit')
+    .description(
+      'Audit isolation posture: Kubernetes manifests, Compose files, Dockerfiles, hosts',
+    );
+
+  audit
+    .command('controls')
+    .description('List the controls catalog with its standards references')
+    .option('--format <format>', 'table or json', 'table')
+    .action(async (flags: { format: string }) => {
+      if (flags.format !== 'table' && flags.format !== 'json') {
+        throw new UsageError(`unknown format ${flags.format}; use table or json`);
+      }
+
+      io.stdout.write(renderControls(await loadCatalog(), flags.format));
+    });
+
+  withReportFlags(audit.command('k8s').argument('<paths...>', 'files, directories, or - for stdin'))
+    .description(
+      'Judge Kubernetes manifests against the Pod Security Standards or the bank profile',
+    )
+    .option(
+      '--allowed-registry <registry>',
+      'registry (or registry/path) images may come from',
+      collect,
+    )
+    .option('--cde-label <key=value>', 'label marking cardholder-data workloads')
+    .option('--sandbox-runtime <name>', 'RuntimeClass counted as sandboxed (repeatable)', collect)
+    .addHelpText(
+      'after',
+      `
+Exit status: 0 when everything meets the standard, 1 on findings, 2 on errors.
+
+Examples:
+  moat audit k8s deploy/                                   # every *.yaml, *.yml, *.json below
+  helm template ./chart | moat audit k8s - --standard pss-restricted
+  moat audit k8s app.yaml --format sarif -o app.sarif --allowed-registry registry.bank.example
+  moat audit k8s app.yaml --cde-label pci.bank.example/scope=cde --sandbox-runtime gvisor`,
+    )
+    .action(async (paths: string[], flags: ReportFlags & K8sFlags) => {
+      const standard: Standard = parseStandard(flags.standard);
+      const format = parseFormat(flags.format);
+      const catalog = await loadCatalog();
+      const read = await readInputs(paths, io.stdin);
+      const report = auditManifests(read.inputs, {
+        standard,
+        catalog,
+        cdeLabel: flags.cdeLabel === undefined ? DEFAULT_CDE_LABEL : parseLabel(flags.cdeLabel),
+        sandboxRuntimes: flags.sandboxRuntime ?? DEFAULT_SANDBOX_RUNTIMES,
+        allowedRegistries: flags.allowedRegistry ?? [],
+      });
+      report.notes.unshift(...read.notes);
+      await finishReport(io, report, flags, format);
+    });
+}
+
+interface K8sFlags {
+  allowedRegistry?: string[];
+  cdeLabel?: string;
+  sandboxRuntime?: string[];
+}
