@@ -5,8 +5,16 @@ import { dpkgCataloger } from './dpkg/cataloger.js';
 import { goBinaryCataloger } from './go/cataloger.js';
 import { npmCataloger } from './npm/cataloger.js';
 import { pythonCataloger } from './python/cataloger.js';
+import { rpmCataloger } from './rpm/cataloger.js';
 
 /** The catalogers a scan runs by default, in a fixed order. */
 export function defaultCatalogers(): Cataloger[] {
-  return [dpkgCataloger, apkCataloger, npmCataloger, pythonCataloger, goBinaryCataloger];
+  return [
+    dpkgCataloger,
+    apkCataloger,
+    rpmCataloger,
+    npmCataloger,
+    pythonCataloger,
+    goBinaryCataloger,
+  ];
 }

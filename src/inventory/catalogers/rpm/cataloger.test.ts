@@ -1,0 +1,127 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTempDir, skipReason } from '../../../testing/requirements.js';
+import { catalogFiles } from '../../catalog.js';
+import { osDetector } from '../../os.js';
+import { buildView } from '../../test-view.js';
+import { parseSourceRpm, rpmCataloger } from './cataloger.js';
+
+const SPEC = (name: string, extra: string) => `Name: ${name}
+Version: 1.2.3
+Release: 4.el9
+${extra}
+Summary: test package
+License: MIT AND Apache-2.0
+BuildArch: noarch
+%description
+test package
+%files
+`;
+
+function run(cmd: string, args: string[], cwd: string): void {
+  const result = spawnSync(cmd, args, { cwd, encoding: 'utf8' });
+  if (result.status !== 0) {
+    throw new Error(`${cmd} failed: ${result.stderr}`);
+  }
+}
+
+const OS_RELEASE = 'ID="rocky"\nID_LIKE="rhel centos fedora"\nVERSION_ID="9.3"\n';
+
+const noRpm = skipReason('rpm cataloger', { tools: ['rpm', 'rpmbuild'] });
+
+describe.skipIf(noRpm)('rpm cataloger', () => {
+  let dir = '';
+  let cleanup = async () => {};
+  let rpmdb = Buffer.alloc(0);
+
+  // Builds two packages with rpmbuild and records them in a fresh sqlite rpm database.
+  beforeAll(async () => {
+    ({ dir, cleanup } = await makeTempDir('rpmdb'));
+    const defines = ['--define', `_topdir ${dir}/top`, '--define', '_db_backend sqlite'];
+    writeFileSync(join(dir, 'a.spec'), SPEC('moat-hello', 'Epoch: 2'));
+    writeFileSync(join(dir, 'b.spec'), SPEC('moat-lib', ''));
+    run('rpmbuild', ['-bb', ...defines, 'a.spec'], dir);
+    run('rpmbuild', ['-bb', ...defines, 'b.spec'], dir);
+    const rpms = ['moat-hello-1.2.3-4.el9.noarch.rpm', 'moat-lib-1.2.3-4.el9.noarch.rpm'];
+    run('rpm', ['-i', '--justdb', '--nodeps', '--noscripts', '--dbpath', join(dir, 'db'),
+      ...defines, ...rpms.map((f) => join(dir, 'top/RPMS/noarch', f))], dir);
+    rpmdb = readFileSync(join(dir, 'db', 'rpmdb.sqlite'));
+  }, 120_000);
+
+  afterAll(() => cleanup());
+
+  it('reads packages from a real sqlite rpm database', async () => {
+    const view = buildView(
+      { '/var/lib/rpm/rpmdb.sqlite': { content: rpmdb }, '/etc/os-release': OS_RELEASE },
+      [rpmCataloger, osDetector],
+    );
+    const { packages, warnings } = await catalogFiles(view, [rpmCataloger], osDetector);
+
+    expect(warnings).toEqual([]);
+    expect(packages).toMatchObject([
+      {
+        name: 'moat-hello',
+        version: '2:1.2.3-4.el9',
+        ecosystem: 'Rocky Linux',
+        purl: 'pkg:rpm/rocky/moat-hello@1.2.3-4.el9?arch=noarch&distro=rocky-9.3&epoch=2',
+        source: { name: 'moat-hello', version: '1.2.3-4.el9' },
+        licenses: ['MIT AND Apache-2.0'],
+        locations: [{ path: '/var/lib/rpm/rpmdb.sqlite' }],
+      },
+      { name: 'moat-lib', version: '1.2.3-4.el9' },
+    ]);
+  });
+
+  it('skips a corrupt header blob with a warning and keeps the good one', async () => {
+    const good = new Database(Buffer.from(rpmdb.map((b, i) => (i === 18 || i === 19 ? 1 : b))));
+    const blob = (good.prepare('SELECT blob FROM Packages LIMIT 1').get() as { blob: Buffer }).blob;
+    good.close();
+    const path = join(dir, 'mixed.sqlite');
+    const db = new Database(path);
+    db.exec('CREATE TABLE Packages (hnum INTEGER PRIMARY KEY, blob BLOB NOT NULL)');
+    const insert = db.prepare('INSERT INTO Packages (hnum, blob) VALUES (?, ?)');
+    insert.run(1, blob.subarray(0, blob.length - 100));
+    insert.run(2, blob);
+    db.close();
+
+    const files = { '/usr/lib/sysimage/rpm/rpmdb.sqlite': { content: { host: path } } };
+    const view = buildView(files, [rpmCataloger]);
+    const { packages, warnings } = await rpmCataloger.catalog(view, {});
+
+    expect(packages.map((p) => p.name)).toEqual([expect.stringMatching(/^moat-(hello|lib)$/)]);
+    expect(warnings).toMatchObject([
+      { code: 'RPM_HEADER_CORRUPT', path: '/usr/lib/sysimage/rpm/rpmdb.sqlite' },
+    ]);
+  });
+});
+
+describe('rpm cataloger with unreadable databases', () => {
+  const emptySqlite = Buffer.concat([Buffer.from('SQLite format 3\0'), Buffer.alloc(200)]);
+  const berkeleyHash = Buffer.from('00000000000000000000000061150600', 'hex');
+
+  it.each([
+    ['/var/lib/rpm/rpmdb.sqlite', 'RPM_DB_INVALID', Buffer.from('not a database at all')],
+    ['/var/lib/rpm/rpmdb.sqlite', 'RPM_DB_INVALID', emptySqlite],
+    ['/var/lib/rpm/Packages', 'RPM_DB_UNSUPPORTED', berkeleyHash],
+    ['/usr/lib/sysimage/rpm/Packages.db', 'RPM_DB_UNSUPPORTED', Buffer.from('RpmP')],
+  ])('warns about %s (%s)', async (path, code, content) => {
+    const view = buildView({ [path]: { content } }, [rpmCataloger]);
+    const { packages, warnings } = await rpmCataloger.catalog(view, {});
+
+    expect(packages).toEqual([]);
+    expect(warnings).toMatchObject([{ code, path }]);
+  });
+});
+
+describe('parseSourceRpm', () => {
+  it.each([
+    ['openssl-3.0.7-24.el9.src.rpm', { name: 'openssl', version: '3.0.7-24.el9' }],
+    ['python3.11-3.11.5-1.el9.nosrc.rpm', { name: 'python3.11', version: '3.11.5-1.el9' }],
+    ['garbage', undefined],
+  ])('parses %s', (file, expected) => {
+    expect(parseSourceRpm(file)).toEqual(expected);
+  });
+});
