@@ -22,6 +22,8 @@ export interface BenchResult {
 
 export const TARGET_RATIO = 1.2;
 export const TARGET_RSS_MIB = 256;
+/** The full image must hold at least 1 GB (10^9 bytes) of uncompressed layers. */
+export const MIN_FULL_BYTES = 1e9;
 
 const MIB = 1024 * 1024;
 
@@ -34,7 +36,7 @@ export function formatMarkdown(result: BenchResult): string {
     ['image', `\`${image.reference}\` (${result.mode})`],
     ['layers', String(image.layers)],
     ['size compressed / uncompressed', `${size(image.compressedBytes)} / ` +
-      size(image.uncompressedBytes)],
+      size(image.uncompressedBytes) + sizeTarget(result)],
     ['files (tar entries)', `${count(image.files)} (${count(image.entries)})`],
     [`baseline: \`tar -xzf\` of the layers into tmpfs, median of ${result.runs}`,
       times(baseline)],
@@ -76,6 +78,15 @@ function formatCounts(counts: Record<string, number> | undefined): string {
 
   const parts = Object.entries(counts).sort().map(([type, count]) => `${type} ${count}`);
   return parts.length === 0 ? 'none (the bench proves nothing)' : parts.join(', ');
+}
+
+function sizeTarget(result: BenchResult): string {
+  if (result.mode === 'quick') {
+    return '';
+  }
+
+  const ok = result.image.uncompressedBytes >= MIN_FULL_BYTES;
+  return ` (target ≥ 1 GB uncompressed) ${verdict(ok)}`;
 }
 
 function times(summary: Summary): string {
