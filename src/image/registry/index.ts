@@ -24,9 +24,10 @@ export interface RegistrySourceOptions {
   env?: NodeJS.ProcessEnv;
   fetch?: typeof fetch;
   onRetry?: (info: RetryInfo) => void;
-  /** Test hooks for backoff: sleep and clock. */
+  /** Test hooks for backoff: sleep, clock and jitter. */
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
+  random?: () => number;
   retry?: Partial<RetryPolicy>;
   timeoutMs?: number;
   limits?: Partial<ImageLimits>;
@@ -48,6 +49,7 @@ export async function openRegistrySource(
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
     ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
     ...(options.now === undefined ? {} : { now: options.now }),
+    ...(options.random === undefined ? {} : { random: options.random }),
     ...(options.retry === undefined ? {} : { retry: options.retry }),
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     ...(options.onRetry === undefined ? {} : { onRetry: options.onRetry }),

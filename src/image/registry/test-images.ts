@@ -15,9 +15,19 @@ export function buildSingleImage(dir: string): Promise<BuiltImage> {
     tag: 'v1',
     layers: [
       { files: { 'etc/os-release': 'ID=moat\n', 'bin/hello': 'echo hello\n' } },
-      { files: { 'srv/data.bin': Buffer.alloc(200_000, 7) }, createdBy: 'COPY data /srv' },
+      { files: { 'srv/data.bin': noise(200_000) }, createdBy: 'COPY data /srv' },
     ],
   });
+}
+
+// Incompressible but reproducible bytes, so the layer blob is large enough to cut short.
+function noise(length: number): Buffer {
+  const blocks: Buffer[] = [];
+  for (let i = 0; blocks.length * 32 < length; i += 1) {
+    blocks.push(createHash('sha256').update(`block ${i}`).digest());
+  }
+
+  return Buffer.concat(blocks).subarray(0, length);
 }
 
 /** Builds an OCI layout whose tag `multi` is an index of linux/amd64 and linux/arm64/v8. */
