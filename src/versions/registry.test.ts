@@ -16,8 +16,13 @@ describe('getScheme', () => {
     ['npm', 'semver'],
     ['PyPI', 'pep440'],
     ['Go', 'go'],
+    ['Maven', 'maven'],
   ])('maps the OSV ecosystem %j to %s', (ecosystem, name) => {
     expect(getScheme(ecosystem)?.name).toBe(name);
+  });
+
+  it('lists every scheme', () => {
+    expect(schemeNames().sort()).toEqual(['apk', 'dpkg', 'go', 'maven', 'pep440', 'rpm', 'semver']);
   });
 
   it.each(['debian', 'DPKG', '', ':', 'Debian12', 'Nonsense:1', 'constructor', '__proto__'])(

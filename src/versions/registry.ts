@@ -2,13 +2,16 @@
 import { apkScheme } from './apk/compare.js';
 import { dpkgScheme } from './dpkg/compare.js';
 import { goScheme } from './go/go.js';
+import { mavenScheme } from './maven/maven.js';
 import { pep440Scheme } from './pep440/pep440.js';
 import { rpmScheme } from './rpm/evr.js';
 import type { VersionScheme } from './scheme.js';
 import { semverScheme } from './semver/semver.js';
 
 const schemes: ReadonlyMap<string, VersionScheme> = new Map(
-  [dpkgScheme, apkScheme, rpmScheme, semverScheme, pep440Scheme, goScheme].map((scheme) => [scheme.name, scheme]),
+  [dpkgScheme, apkScheme, rpmScheme, semverScheme, pep440Scheme, goScheme, mavenScheme].map(
+    (scheme) => [scheme.name, scheme],
+  ),
 );
 
 // OSV ecosystem names (https://ossf.github.io/osv-schema/#affectedpackage-field), spelled
