@@ -118,3 +118,15 @@ describe('moat audit controls', () => {
     );
   });
 });
+
+describe('moat audit compose', () => {
+  it('exits 1 on a privileged service and 0 once it is fixed', async () => {
+    const bad = join(dir, 'compose.yaml');
+    await writeFile(bad, 'services:\n  web:\n    image: nginx:1.27\n    privileged: true\n');
+    const run = await runMoat(['audit', 'compose', bad, '--standard', 'pss-baseline']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(`CRITICAL  MOAT-CTR-001  service web  ${bad}:4`);
+    await writeFile(bad, 'services:\n  web:\n    image: nginx:1.27\n');
+    expect((await runMoat(['audit', 'compose', bad, '--standard', 'pss-baseline'])).code).toBe(0);
+  });
+});

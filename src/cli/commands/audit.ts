@@ -5,6 +5,11 @@ import { loadCatalog } from '../../posture/catalog/load.js';
 import { hasInputErrors, type AuditReport } from '../../posture/finding.js';
 import { readInputs } from '../../posture/inputs.js';
 import {
+  auditCompose,
+  DEFAULT_COMPOSE_CDE_LABEL,
+  DEFAULT_OCI_SANDBOXES,
+} from '../../posture/compose/audit.js';
+import {
   auditManifests,
   DEFAULT_CDE_LABEL,
   DEFAULT_SANDBOX_RUNTIMES,
@@ -122,6 +127,38 @@ Examples:
         cdeLabel: flags.cdeLabel === undefined ? DEFAULT_CDE_LABEL : parseLabel(flags.cdeLabel),
         sandboxRuntimes: flags.sandboxRuntime ?? DEFAULT_SANDBOX_RUNTIMES,
         allowedRegistries: flags.allowedRegistry ?? [],
+      });
+      report.notes.unshift(...read.notes);
+      await finishReport(io, report, flags, format);
+    });
+
+  registerCompose(audit, io);
+}
+
+function registerCompose(audit: Command, io: CliIo): void {
+  withReportFlags(audit.command('compose').argument('<files...>', 'Compose files, or - for stdin'))
+    .description('Judge Docker Compose services against the container controls')
+    .option('--cde-label <key=value>', 'label marking cardholder-data services')
+    .option('--sandbox-runtime <name>', 'OCI runtime counted as sandboxed (repeatable)', collect)
+    .addHelpText(
+      'after',
+      `
+Exit status: 0 when every service meets the standard, 1 on findings, 2 on errors.
+
+Examples:
+  moat audit compose compose.yaml
+  moat audit compose compose.yaml --standard pss-baseline --format sarif -o compose.sarif`,
+    )
+    .action(async (files: string[], flags: ReportFlags & K8sFlags) => {
+      const standard = parseStandard(flags.standard);
+      const format = parseFormat(flags.format);
+      const read = await readInputs(files, io.stdin);
+      const report = auditCompose(read.inputs, {
+        standard,
+        catalog: await loadCatalog(),
+        cdeLabel:
+          flags.cdeLabel === undefined ? DEFAULT_COMPOSE_CDE_LABEL : parseLabel(flags.cdeLabel),
+        sandboxRuntimes: flags.sandboxRuntime ?? DEFAULT_OCI_SANDBOXES,
       });
       report.notes.unshift(...read.notes);
       await finishReport(io, report, flags, format);

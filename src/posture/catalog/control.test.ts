@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CONTAINER_RULES } from '../container/evaluate.js';
 import { K8S_CHECKS } from '../k8s/checks/index.js';
 import { CatalogError } from '../errors.js';
 import { mergeCatalogs, parseCatalog } from './control.js';
@@ -54,12 +55,14 @@ describe('the shipped catalog', () => {
     const catalog = await loadCatalog();
     const k8s = [...catalog.values()].filter((c) => c.target === 'kubernetes').map((c) => c.id);
     expect(k8s.sort()).toEqual([...K8S_CHECKS.keys()].sort());
+    const containers = [...catalog.values()].filter((c) => c.target === 'container');
+    expect(containers.map((c) => c.id).sort()).toEqual([...CONTAINER_RULES.keys()].sort());
   });
 
   it('names a PSS control for every baseline and restricted check', async () => {
     const catalog = await loadCatalog();
     const pss = [...catalog.values()].filter((c) => c.references.pss !== undefined);
     expect(pss.map((c) => c.references.pss?.control)).toContain('Host Probes / Lifecycle Hooks');
-    expect(pss.filter((c) => c.references.pss?.level === 'restricted')).toHaveLength(7);
+    expect(pss.filter((c) => c.references.pss?.level === 'restricted')).toHaveLength(10);
   });
 });
