@@ -55,13 +55,18 @@ export async function pushToRegistry(
   return target;
 }
 
-/** `skopeo inspect [--config] REF`, parsed. Throws when skopeo fails. */
+/**
+ * `skopeo [globalFlags] inspect [--config|--raw] REF`, parsed (`--override-arch arm64` picks
+ * a platform). Throws when skopeo fails.
+ */
 export async function skopeoInspect(
   reference: string,
   what: 'manifest' | 'config' | 'raw' = 'manifest',
+  globalFlags: readonly string[] = [],
 ): Promise<Record<string, unknown>> {
   const flags = what === 'config' ? ['--config'] : what === 'raw' ? ['--raw'] : [];
-  const { stdout } = await run('skopeo', [...GLOBAL, 'inspect', ...flags, reference]);
+  const args = [...GLOBAL, ...globalFlags, 'inspect', ...flags, reference];
+  const { stdout } = await run('skopeo', args);
   return JSON.parse(stdout) as Record<string, unknown>;
 }
 

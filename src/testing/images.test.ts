@@ -2,7 +2,7 @@ import { mkdir, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skopeoInspect, toDockerArchive, toOciArchive } from './image-export.js';
-import { buildImage } from './images.js';
+import { buildImage, buildPlatformIndex } from './images.js';
 import type { BuiltImage, Compression, ImageSpec } from './images.js';
 import { makeTempDir, skipReason } from './requirements.js';
 import { run } from './run.js';
@@ -130,6 +130,29 @@ describe.skipIf(skipReason('image builder checks', { tools: ['skopeo', 'zstd', '
         image.layers.map((layer) => layer.diffId),
       );
       expect(await readdir(out)).toHaveLength(1);
+    });
+
+    it('writes names longer than 100 bytes that tar reads back', async () => {
+      const long = `opt/${'a'.repeat(120)}/${'b'.repeat(90)}.txt`;
+      const spec: ImageSpec = { layers: [{ files: { [long]: 'x' } }] };
+      const image = await buildImage(join(temp.dir, 'long'), spec);
+
+      expect(await tarNames(blobPath(image, image.layers[0]!.digest), 'gzip')).toContain(long);
+    });
+
+    it('keeps other tags of a shared layout and writes platform indexes', async () => {
+      const layout = join(temp.dir, 'shared');
+      const arch = (architecture: string) => buildImage(layout, {
+        tag: architecture, architecture, layers: [{ files: { 'etc/arch': architecture } }],
+      });
+      const amd64 = await arch('amd64');
+      const arm64 = await arch('arm64');
+      await buildPlatformIndex(layout, 'multi', [{ image: amd64 }, { image: arm64 }]);
+
+      const arm = ['--override-arch', 'arm64'];
+      const picked = await skopeoInspect(`oci:${layout}:multi`, 'config', arm);
+      expect(picked.architecture).toBe('arm64');
+      expect((await skopeoInspect(`oci:${layout}:amd64`, 'config')).architecture).toBe('amd64');
     });
 
     it('keeps the layout files the image-layout spec requires', async () => {

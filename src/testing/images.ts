@@ -12,9 +12,11 @@ import { writeLayerBlob } from './layer-blob.js';
 import type { Compression, LayerBlob } from './layer-blob.js';
 import { entriesFromDir, entriesFromFiles } from './layer-entries.js';
 import type { FileSpec } from './layer-entries.js';
+import { tagInLayout } from './layout-index.js';
 
 export type { Compression, LayerBlob } from './layer-blob.js';
 export type { FileSpec } from './layer-entries.js';
+export { buildPlatformIndex, tagInLayout } from './layout-index.js';
 
 /** A layer: a directory's contents (optionally under `prefix`), or a hand-written list. */
 export type LayerSpec = (
@@ -78,7 +80,8 @@ const BUILT_FILE = 'moat-built.json';
 const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 /**
- * Writes the image described by `spec` as an OCI layout in `layout` (created if missing).
+ * Writes the image described by `spec` as an OCI layout in `layout` (created if missing),
+ * tagged `spec.tag`; other tags already in the layout are kept, so images can share one.
  * Throws an Error on an inconsistent spec (history vs layers, zstd in Docker format) or
  * when a layer source cannot be read.
  */
@@ -128,13 +131,8 @@ export async function buildImage(layout: string, spec: ImageSpec): Promise<Built
   };
   const manifestDesc = await writeJsonBlob(blobs, MEDIA[format].manifest, manifest);
 
-  const index = {
-    schemaVersion: 2,
-    mediaType: 'application/vnd.oci.image.index.v1+json',
-    manifests: [{ ...manifestDesc, annotations: { 'org.opencontainers.image.ref.name': tag } }],
-  };
   await writeFile(join(layout, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
-  await writeFile(join(layout, 'index.json'), JSON.stringify(index));
+  await tagInLayout(layout, tag, manifestDesc);
   return {
     layout,
     tag,
