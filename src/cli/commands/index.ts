@@ -2,7 +2,8 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
 import { register as audit } from './audit.js';
+import { register as versionCompare } from './version-compare.js';
 
 type Register = (program: Command, io: CliIo) => void;
 
-export const commands: Register[] = [audit];
+export const commands: Register[] = [audit, versionCompare];
