@@ -51,7 +51,7 @@ export async function pushToRegistry(
     extra.push('--dest-creds', `${creds.username}:${creds.password}`);
   }
 
-  await skopeoCopy(image.reference, `docker://${target}`, extra);
+  await skopeoCopy(image.reference, `docker://${target}`, extra, creds ? [creds.password] : []);
   return target;
 }
 
@@ -70,6 +70,11 @@ export async function skopeoInspect(
   return JSON.parse(stdout) as Record<string, unknown>;
 }
 
-async function skopeoCopy(from: string, to: string, extra: string[] = []): Promise<void> {
-  await run('skopeo', [...GLOBAL, 'copy', '--quiet', ...extra, from, to]);
+async function skopeoCopy(
+  from: string,
+  to: string,
+  extra: string[] = [],
+  secrets: string[] = [],
+): Promise<void> {
+  await run('skopeo', [...GLOBAL, 'copy', '--quiet', ...extra, from, to], { secrets });
 }

@@ -3,12 +3,12 @@ import { spawn } from 'node:child_process';
 
 /**
  * Runs a program with an argument array; resolves with its output, rejects with its stderr
- * when it exits non-zero.
+ * when it exits non-zero. `secrets` (passwords on the command line) never reach the error.
  */
 export function run(
   command: string,
   args: readonly string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {},
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string; secrets?: string[] } = {},
 ): Promise<{ stdout: string; stderr: string }> {
   return new Promise((resolveRun, reject) => {
     const child = spawn(command, args, {
@@ -28,9 +28,15 @@ export function run(
       }
 
       const tail = stderr.trim().split('\n').slice(-20).join('\n');
-      reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${tail}`));
+      const message = `${command} ${args.join(' ')} exited ${code}: ${tail}`;
+      reject(new Error(redact(message, options.secrets ?? [])));
     });
     // A program that never reads its input closes the pipe early: that is not an error.
     child.stdin.on('error', () => undefined).end(options.input ?? '');
   });
+}
+
+function redact(text: string, secrets: readonly string[]): string {
+  const present = secrets.filter((secret) => secret !== '');
+  return present.reduce((out, secret) => out.split(secret).join('***'), text);
 }
