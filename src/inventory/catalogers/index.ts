@@ -3,6 +3,7 @@ import type { Cataloger } from '../cataloger.js';
 import { apkCataloger } from './apk/cataloger.js';
 import { dpkgCataloger } from './dpkg/cataloger.js';
 import { goBinaryCataloger } from './go/cataloger.js';
+import { javaArchiveCataloger } from './java/cataloger.js';
 import { npmCataloger } from './npm/cataloger.js';
 import { pythonCataloger } from './python/cataloger.js';
 import { rpmCataloger } from './rpm/cataloger.js';
@@ -16,5 +17,6 @@ export function defaultCatalogers(): Cataloger[] {
     npmCataloger,
     pythonCataloger,
     goBinaryCataloger,
+    javaArchiveCataloger,
   ];
 }
