@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { cacheRoot, repoRoot } from '../testing/cache.js';
 import type { BuiltImage } from '../testing/images.js';
+import { skipReason } from '../testing/requirements.js';
 import { benchImage } from './fixture.js';
 import { measure, summarize } from './measure.js';
 import type { Measurement } from './measure.js';
@@ -18,6 +19,7 @@ import type { BenchResult } from './report.js';
 
 const TMPFS_MAGIC = 0x01021994;
 const MOAT = join(repoRoot, 'bin', 'moat');
+const BENCH_TOOLS = ['debootstrap', 'npm', 'python3', 'tar', 'gzip'];
 
 // Extracts each layer in order, like an unpacker that applies layers onto one directory.
 const EXTRACT = 'dir=$1; shift; for blob; do tar -xzf "$blob" -C "$dir" || exit 1; done';
@@ -31,6 +33,11 @@ async function main(): Promise<void> {
     },
   });
   const runs = Math.max(1, Number.parseInt(values.runs, 10) || 3);
+  const cannot = skipReason('the benchmark', { root: true, tools: BENCH_TOOLS });
+  if (cannot !== undefined) {
+    process.exitCode = 2;
+    return;
+  }
 
   console.error(`building or reusing the bench image under ${cacheRoot()}`);
   const image = await benchImage(values.quick);
