@@ -2,7 +2,7 @@
 // counted, a broken input (corrupt archive, unreadable file) stops the import and rolls back.
 import type { InputItem } from './inputs.js';
 import { parseOsvRecord } from './parse.js';
-import type { AdvisoryStore } from './store.js';
+import type { AdvisoryStore, AdvisoryWriter } from './store.js';
 
 export interface ImportResult {
   /** Records added or replaced. */
@@ -34,41 +34,48 @@ export async function importAdvisories(
   items: AsyncIterable<InputItem>,
   options: ImportOptions,
 ): Promise<ImportResult> {
-  return store.write(async (writer) => {
-    const result: ImportResult = { imported: 0, unchanged: 0, skipped: 0, skipReasons: [] };
-    const skip = (origin: string, reason: string): void => {
-      result.skipped += 1;
-      if (result.skipReasons.length < keptReasons) {
-        result.skipReasons.push({ origin, reason });
-      }
-    };
+  return store.write((writer) => loadItems(writer, items, options));
+}
 
-    for await (const item of items) {
-      if (item.kind === 'skip') {
-        skip(item.origin, item.reason);
-        continue;
-      }
+/** Loads items through an open writer; the caller owns the transaction. */
+export async function loadItems(
+  writer: AdvisoryWriter,
+  items: AsyncIterable<InputItem>,
+  options: ImportOptions,
+): Promise<ImportResult> {
+  const result: ImportResult = { imported: 0, unchanged: 0, skipped: 0, skipReasons: [] };
+  const skip = (origin: string, reason: string): void => {
+    result.skipped += 1;
+    if (result.skipReasons.length < keptReasons) {
+      result.skipReasons.push({ origin, reason });
+    }
+  };
 
-      const outcome = parseOsvRecord(item.text);
-      if ('skipped' in outcome) {
-        skip(item.origin, outcome.skipped);
-        continue;
-      }
-
-      if (writer.put(outcome.record, options.source)) {
-        result.imported += 1;
-      } else {
-        result.unchanged += 1;
-      }
+  for await (const item of items) {
+    if (item.kind === 'skip') {
+      skip(item.origin, item.reason);
+      continue;
     }
 
-    writer.setSource({
-      name: options.source,
-      updatedAt: options.now().toISOString(),
-      ...(options.url === undefined ? {} : { url: options.url }),
-      ...(options.etag === undefined ? {} : { etag: options.etag }),
-      ...(options.lastModified === undefined ? {} : { lastModified: options.lastModified }),
-    });
-    return result;
+    const outcome = parseOsvRecord(item.text);
+    if ('skipped' in outcome) {
+      skip(item.origin, outcome.skipped);
+      continue;
+    }
+
+    if (writer.put(outcome.record, options.source)) {
+      result.imported += 1;
+    } else {
+      result.unchanged += 1;
+    }
+  }
+
+  writer.setSource({
+    name: options.source,
+    updatedAt: options.now().toISOString(),
+    ...(options.url === undefined ? {} : { url: options.url }),
+    ...(options.etag === undefined ? {} : { etag: options.etag }),
+    ...(options.lastModified === undefined ? {} : { lastModified: options.lastModified }),
   });
+  return result;
 }
