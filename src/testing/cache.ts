@@ -12,6 +12,9 @@ import { fileURLToPath } from 'node:url';
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 const POLL_MS = 200;
+
+/** A test timeout for tests that may build a slow fixture (debootstrap, npm) on a busy machine. */
+export const FIXTURE_TIMEOUT_MS = 10 * 60_000;
 const DEFAULT_WAIT_MS = 30 * 60_000;
 
 /** `$MOAT_TEST_CACHE`, or `<repo>/.cache/test`. */

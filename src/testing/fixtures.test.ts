@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { FIXTURE_TIMEOUT_MS } from './cache.js';
 import { busyboxImage, BUSYBOX_IMAGE_NEEDS, DEBIAN_APP_NEEDS, debianAppImage } from './fixtures.js';
 import { skopeoInspect } from './image-export.js';
 import { skipReason } from './requirements.js';
@@ -17,7 +18,7 @@ describe.skipIf(skipReason('Debian app image', { ...DEBIAN_APP_NEEDS, tools: [
     expect(stdout).toContain('srv/app/node_modules/lodash/package.json');
     expect(image.layers[0]!.files).toBeGreaterThan(5000);
     expect((await debianAppImage()).layout).toBe(image.layout);
-  });
+  }, FIXTURE_TIMEOUT_MS);
 });
 
 describe.skipIf(skipReason('busybox image', BUSYBOX_IMAGE_NEEDS))('busyboxImage', () => {

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { FIXTURE_TIMEOUT_MS } from './cache.js';
 import { NPM_NEEDS, npmTree, VULNERABLE_NPM_PACKAGES } from './npm.js';
 import { skipReason } from './requirements.js';
 
@@ -39,7 +40,7 @@ describe.skipIf(skipReason('npm fixture trees', NPM_NEEDS))('npmTree', () => {
     expect(await version('@babel/traverse')).toBe('7.0.0');
     expect(existsSync(join(dir, 'package-lock.json'))).toBe(true);
     expect(await npmTree([...VULNERABLE_NPM_PACKAGES].reverse())).toBe(dir);
-  });
+  }, FIXTURE_TIMEOUT_MS);
 
   it('pins only packages that the shared OSV data has advisories for', async () => {
     const advised = await advisedPackages();

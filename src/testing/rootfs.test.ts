@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIXTURE_TIMEOUT_MS } from './cache.js';
 import { parseDeb822Sources, parseOneLineSources, readAptSources } from './apt-sources.js';
 import { BUSYBOX_NEEDS, busyboxRootfs, DEBOOTSTRAP_NEEDS, debootstrapBookworm } from './rootfs.js';
 import { makeTempDir, skipReason } from './requirements.js';
@@ -70,6 +71,6 @@ describe.skipIf(skipReason('debootstrap root filesystem', DEBOOTSTRAP_NEEDS))(
       expect(await readFile(join(root, 'etc', 'debian_version'), 'utf8')).toMatch(/^12\./);
       expect(existsSync(join(root, 'debootstrap'))).toBe(false);
       expect(await debootstrapBookworm()).toBe(root);
-    });
+    }, FIXTURE_TIMEOUT_MS);
   },
 );
