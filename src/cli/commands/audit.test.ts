@@ -130,3 +130,18 @@ describe('moat audit compose', () => {
     expect((await runMoat(['audit', 'compose', bad, '--standard', 'pss-baseline'])).code).toBe(0);
   });
 });
+
+describe('moat audit dockerfile', () => {
+  it('exits 1 on findings and refuses the PSS standards', async () => {
+    const file = join(dir, 'Dockerfile');
+    await writeFile(file, 'FROM debian\nRUN apt-get update\n');
+    const run = await runMoat(['audit', 'dockerfile', file, '--format', 'json']);
+    expect(run.code).toBe(1);
+    expect(
+      JSON.parse(run.stdout).findings.map((f: { controlId: string }) => f.controlId),
+    ).toContain('MOAT-IMG-001');
+    const pss = await runMoat(['audit', 'dockerfile', file, '--standard', 'pss-baseline']);
+    expect(pss.code).toBe(2);
+    expect(pss.stderr).toMatch(/use --standard moat/);
+  });
+});

@@ -4,6 +4,7 @@ import { MoatError, UsageError } from '../../errors.js';
 import { loadCatalog } from '../../posture/catalog/load.js';
 import { hasInputErrors, type AuditReport } from '../../posture/finding.js';
 import { readInputs } from '../../posture/inputs.js';
+import { auditDockerfiles } from '../../posture/dockerfile/audit.js';
 import {
   auditCompose,
   DEFAULT_COMPOSE_CDE_LABEL,
@@ -133,6 +134,33 @@ Examples:
     });
 
   registerCompose(audit, io);
+  registerDockerfile(audit, io);
+}
+
+function registerDockerfile(audit: Command, io: CliIo): void {
+  withReportFlags(audit.command('dockerfile').argument('<files...>', 'Dockerfiles, or - for stdin'))
+    .description('Judge Dockerfiles: root user, remote ADD, unpinned bases and packages, secrets')
+    .addHelpText(
+      'after',
+      `
+Dockerfiles are judged against the moat standard only (the Pod Security Standards do not
+cover image builds). Exit status: 0 when clean, 1 on findings, 2 on errors.
+
+Examples:
+  moat audit dockerfile Dockerfile
+  moat audit dockerfile build/*.Dockerfile --format sarif -o dockerfile.sarif`,
+    )
+    .action(async (files: string[], flags: ReportFlags) => {
+      if (parseStandard(flags.standard) !== 'moat') {
+        throw new UsageError('Dockerfile audits use --standard moat');
+      }
+
+      const format = parseFormat(flags.format);
+      const read = await readInputs(files, io.stdin);
+      const report = auditDockerfiles(read.inputs, await loadCatalog());
+      report.notes.unshift(...read.notes);
+      await finishReport(io, report, flags, format);
+    });
 }
 
 function registerCompose(audit: Command, io: CliIo): void {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CONTAINER_RULES } from '../container/evaluate.js';
+import { DOCKERFILE_CHECKS } from '../dockerfile/checks.js';
 import { K8S_CHECKS } from '../k8s/checks/index.js';
 import { CatalogError } from '../errors.js';
 import { mergeCatalogs, parseCatalog } from './control.js';
@@ -57,6 +58,8 @@ describe('the shipped catalog', () => {
     expect(k8s.sort()).toEqual([...K8S_CHECKS.keys()].sort());
     const containers = [...catalog.values()].filter((c) => c.target === 'container');
     expect(containers.map((c) => c.id).sort()).toEqual([...CONTAINER_RULES.keys()].sort());
+    const images = [...catalog.values()].filter((c) => c.target === 'dockerfile');
+    expect(images.map((c) => c.id).sort()).toEqual([...DOCKERFILE_CHECKS.keys()].sort());
   });
 
   it('names a PSS control for every baseline and restricted check', async () => {
