@@ -8,6 +8,7 @@ import { makeTempDir, skipReason } from '../../testing/requirements.js';
 import type { ImageSource } from '../types.js';
 import { openRegistrySource } from './index.js';
 import { buildSingleImage, skopeoPush } from './test-images.js';
+import { startFaultProxy, type Fault, type FaultProxy } from './test-proxy.js';
 
 const skip = skipReason('registry auth tests', REGISTRY_NEEDS);
 const b64 = (text: string) => Buffer.from(text).toString('base64');
@@ -118,6 +119,40 @@ describe.skipIf(skip)('pulling with htpasswd (Basic) authentication', () => {
     expect(err.message).not.toContain('wrong-secret');
   });
 
+  it('follows a blob redirect to another host without sending the credentials there', async () => {
+    const basic = `Basic ${b64('alice:a-pw')}`;
+    const proxy: FaultProxy = await startFaultProxy(registry.host, (req): Fault | undefined => {
+      if (req.path.startsWith('/redirected/')) {
+        // Stands in for a blob store's pre-signed URL: the proxy adds what the store needs.
+        const path = req.path.slice('/redirected'.length);
+        return { kind: 'forward', path, headers: { authorization: basic } };
+      }
+
+      const layer = image.layers.some((l) => req.path.endsWith(`/blobs/${l.digest}`));
+      const location = `http://localhost:${proxy.port}/redirected${req.path}`;
+      return layer ? { kind: 'reply', status: 307, headers: { location } } : undefined;
+    });
+    try {
+      const auths = { [proxy.host]: { auth: b64('alice:a-pw') } };
+      const authFile = await writeAuthFile(temp.dir, 'redirect.json', { auths });
+      const { source } = await openRegistrySource(`${proxy.host}/moat/app:v1`, {
+        authFile,
+        env: { HOME: temp.dir },
+      });
+
+      expect(await pullAll(source)).toEqual(image.layers.map((l) => l.digest));
+      const redirected = proxy.seen.filter((r) => r.path.startsWith('/redirected/'));
+      const original = proxy.seen.filter((r) => r.path.startsWith('/v2/moat/app/blobs/'));
+      expect(redirected).toHaveLength(image.layers.length);
+      expect(redirected.map((r) => r.headers.authorization)).toEqual(
+        image.layers.map(() => undefined),
+      );
+      expect(original.every((r) => r.headers.authorization === basic)).toBe(true);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
   it('says where it looked when there are no credentials', async () => {
     const { source } = await openRegistrySource(ref, { env: { HOME: temp.dir } });
 
@@ -168,6 +203,26 @@ describe.skipIf(skip)('pulling with token authentication', () => {
     const mine = requests.slice(before);
     const scope = 'repository:moat/app:pull';
     expect(mine).toEqual([{ user: 'reader', scopes: [scope], granted: [scope] }]);
+  });
+
+  it('reuses a cached token until it expires', async () => {
+    let clock = Date.now();
+    const auths = { [registry.host]: { auth: b64('reader:r-pw') } };
+    const authFile = await writeAuthFile(temp.dir, 'clock.json', { auths });
+    const { source } = await openRegistrySource(ref, {
+      authFile,
+      env: { HOME: temp.dir },
+      now: () => clock,
+    });
+    const requests = registry.tokenServer?.requests ?? [];
+    const before = requests.length;
+
+    await source.resolve();
+    await source.resolve();
+    expect(requests.length - before).toBe(1);
+    clock += 301_000;
+    await source.resolve();
+    expect(requests.length - before).toBe(2);
   });
 
   it('exchanges an identity token for an access token', async () => {

@@ -143,7 +143,8 @@ function runCredentialHelper(
         }
       },
     );
-    child.stdin?.end(serverUrl);
+    // A helper may exit without reading stdin; its exit status tells what happened.
+    child.stdin?.on('error', () => undefined).end(serverUrl);
   });
 }
 

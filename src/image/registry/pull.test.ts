@@ -3,6 +3,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BuiltImage } from '../../testing/images.js';
+import { run } from '../../testing/run.js';
+import { digestOf } from '../digest.js';
 import { startRegistry, REGISTRY_NEEDS, type TestRegistry } from '../../testing/registry.js';
 import { makeTempDir, skipReason } from '../../testing/requirements.js';
 import type { Descriptor, ImageSource, Platform } from '../types.js';
@@ -24,6 +26,7 @@ describe.skipIf(skip)('pulling from the reference registry anonymously', () => {
   let registry: TestRegistry;
   let temp: { dir: string; cleanup: () => Promise<void> };
   let single: BuiltImage;
+  let dockerDigest: string;
   let multi: Awaited<ReturnType<typeof buildMultiArchLayout>>;
   const env = (): NodeJS.ProcessEnv => ({ HOME: temp.dir });
 
@@ -34,6 +37,14 @@ describe.skipIf(skip)('pulling from the reference registry anonymously', () => {
     await writeFile(authFile, '{}');
     single = await buildSingleImage(temp.dir);
     await skopeoPush(single.reference, `${registry.host}/moat/single:v1`, { authFile });
+    await skopeoPush(single.reference, `${registry.host}/moat/docker:d1`, {
+      authFile,
+      format: 'v2s2',
+    });
+    const raw = await run('skopeo', [
+      'inspect', '--raw', '--tls-verify=false', `docker://${registry.host}/moat/docker:d1`,
+    ]);
+    dockerDigest = digestOf(Buffer.from(raw.stdout));
     multi = await buildMultiArchLayout(temp.dir);
     await skopeoPush(`oci:${multi.layout}:multi`, `${registry.host}/moat/multi:multi`, {
       authFile,
@@ -60,6 +71,18 @@ describe.skipIf(skip)('pulling from the reference registry anonymously', () => {
     }
 
     await source.close();
+  });
+
+  it('reads Docker v2 schema 2 manifests as they were pushed', async () => {
+    const { source } = await openRegistrySource(`${registry.host}/moat/docker:d1`, { env: env() });
+    const image = await source.resolve();
+
+    expect(image.manifestMediaType).toBe('application/vnd.docker.distribution.manifest.v2+json');
+    expect(image.manifestDigest).toBe(dockerDigest);
+    for (const layer of image.layers) {
+      expect(layer.mediaType).toBe('application/vnd.docker.image.rootfs.diff.tar.gzip');
+      expect(await hashBlob(source, layer)).toBe(layer.digest);
+    }
   });
 
   it('resolves by digest and by tag plus digest', async () => {

@@ -85,12 +85,16 @@ export async function buildMultiArchLayout(dir: string): Promise<{
 export async function skopeoPush(
   source: string,
   target: string,
-  options: { creds?: string; all?: boolean; authFile: string },
+  options: { creds?: string; all?: boolean; authFile: string; format?: 'oci' | 'v2s2' },
 ): Promise<void> {
   const args = ['--insecure-policy', 'copy', '--quiet', '--dest-tls-verify=false'];
   args.push('--dest-authfile', options.authFile);
   if (options.creds !== undefined) {
     args.push('--dest-creds', options.creds);
+  }
+
+  if (options.format !== undefined) {
+    args.push('--format', options.format);
   }
 
   if (options.all === true) {

@@ -53,7 +53,7 @@ export async function fetchBearerToken(
   return parseTokenReply(body, transport.now());
 }
 
-/** Reads `{token | access_token, expires_in?, issued_at?}`; pure, for tests. */
+/** Reads `{token | access_token, expires_in?}`; pure, for tests. */
 export function parseTokenReply(body: Buffer, nowMs: number): BearerToken {
   let parsed: Record<string, unknown>;
   try {
@@ -71,10 +71,9 @@ export function parseTokenReply(body: Buffer, nowMs: number): BearerToken {
     typeof parsed.expires_in === 'number' && parsed.expires_in > 0
       ? parsed.expires_in
       : DEFAULT_EXPIRES_IN_S;
-  const issuedAt = typeof parsed.issued_at === 'string' ? Date.parse(parsed.issued_at) : NaN;
-  // Trust our own clock over the server's issue time when they disagree by the future.
-  const start = Number.isNaN(issuedAt) || issuedAt > nowMs ? nowMs : issuedAt;
-  return { token, expiresAtMs: start + expiresIn * 1000 - EXPIRY_MARGIN_MS };
+  // The lifetime counts from receipt on our clock: `issued_at` is the server's clock, and
+  // skew between the two would make a fresh token look expired (or live too long).
+  return { token, expiresAtMs: nowMs + expiresIn * 1000 - EXPIRY_MARGIN_MS };
 }
 
 function parseRealm(challenge: Challenge): URL {
