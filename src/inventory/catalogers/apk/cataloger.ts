@@ -6,6 +6,8 @@ import type { OsRelease, Package } from '../../model.js';
 import { buildPurl } from '../../purl.js';
 import { type ApkEntry, parseApkInstalled } from './installed.js';
 
+// Limitation: every apk package is attributed to the layer that last wrote this database,
+// not necessarily the one that added it; that needs each layer's copy of the database.
 const INSTALLED = '/lib/apk/db/installed';
 const MAX_INSTALLED_BYTES = 64 * 1024 * 1024;
 

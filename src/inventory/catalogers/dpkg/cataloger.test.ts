@@ -6,6 +6,7 @@ import { buildView } from '../../test-view.js';
 import { dpkgCataloger } from './cataloger.js';
 
 const layer = { index: 0, digest: 'sha256:' + 'a'.repeat(64) };
+const sslLayer = { index: 1, digest: 'sha256:' + 'b'.repeat(64) };
 
 describe.skipIf(!existsSync('/var/lib/dpkg/status'))('dpkg cataloger on this Debian host', () => {
   const view = buildView(
@@ -13,7 +14,7 @@ describe.skipIf(!existsSync('/var/lib/dpkg/status'))('dpkg cataloger on this Deb
       '/etc/os-release': { type: 'symlink', linkTarget: '../usr/lib/os-release' },
       '/usr/lib/os-release': { content: { host: '/usr/lib/os-release' } },
       '/var/lib/dpkg/status': { content: { host: '/var/lib/dpkg/status' }, layer },
-      '/var/lib/dpkg/info/libssl3:amd64.list': { content: 'x' },
+      '/var/lib/dpkg/info/libssl3:amd64.list': { content: 'x', layer: sslLayer },
       '/usr/share/doc/libssl3/copyright': { content: { host: '/usr/share/doc/libssl3/copyright' } },
       '/usr/share/doc/libc6/copyright': { content: { host: '/usr/share/doc/libc6/copyright' } },
     },
@@ -41,7 +42,9 @@ describe.skipIf(!existsSync('/var/lib/dpkg/status'))('dpkg cataloger on this Deb
       '/var/lib/dpkg/status',
       '/var/lib/dpkg/info/libssl3:amd64.list',
     ]);
-    expect(ssl?.layer).toEqual(layer);
+    expect(ssl?.layer).toEqual(sslLayer);
+    expect(ssl?.locations[0]?.layer).toEqual(layer);
+    expect(packages.find((p) => p.name === 'bash')?.layer).toEqual(layer);
     expect(ssl?.purl).toMatch(
       /^pkg:deb\/debian\/libssl3@[^?]+\?arch=amd64&distro=debian-12&upstream=openssl$/,
     );

@@ -46,7 +46,12 @@ async function catalog(view: FileView, context: CatalogContext): Promise<Catalog
     warnings.push(...parsed.warnings);
     for (const entry of parsed.entries) {
       const licenses = await readLicenses(view, entry.name);
-      packages.push(toPackage(entry, distro, licenses, locationsOf(view, meta.path, entry)));
+      const locations = locationsOf(view, meta.path, entry);
+      const pkg = toPackage(entry, distro, licenses, locations);
+      // The status file changes with every install; the package's own .list file was
+      // written by the layer that installed (or last upgraded) it.
+      const list = locations[1] === undefined ? undefined : view.lstat(locations[1].path);
+      packages.push(list?.layer === undefined ? pkg : { ...pkg, layer: list.layer });
     }
   }
 

@@ -27,6 +27,10 @@ Version: 3:4.5-6
 Package: half
 Status: install ok half-installed
 Version: 1
+
+Package: ../../etc/passwd
+Status: install ok installed
+Version: 1
 `;
 
 describe('parseDpkgStatus', () => {
@@ -53,7 +57,11 @@ describe('parseDpkgStatus', () => {
     const { warnings } = parseDpkgStatus(STANZAS, '/var/lib/dpkg/status');
 
     const codes = warnings.map((w) => w.code).sort();
-    expect(codes).toEqual(['DPKG_MALFORMED_LINE', 'DPKG_MALFORMED_STANZA']);
+    expect(codes).toEqual([
+      'DPKG_MALFORMED_LINE',
+      'DPKG_MALFORMED_STANZA',
+      'DPKG_MALFORMED_STANZA',
+    ]);
     expect(warnings.every((w) => w.path === '/var/lib/dpkg/status')).toBe(true);
   });
 

@@ -45,7 +45,7 @@ export function parseDpkgStatus(text: string, path: string, requireStatus = true
 
     const name = field(stanza, 'Package');
     const version = field(stanza, 'Version');
-    if (name === undefined || version === undefined || /\s/.test(name + version)) {
+    if (name === undefined || version === undefined || !isValid(name, version)) {
       warnings.push({
         code: 'DPKG_MALFORMED_STANZA',
         message: `stanza ${name ?? '(no Package)'} lacks a valid Package or Version; skipped`,
@@ -63,6 +63,12 @@ export function parseDpkgStatus(text: string, path: string, requireStatus = true
   }
 
   return { entries, warnings };
+}
+
+// Debian Policy 5.6.1 and 5.6.12: names are lower-case alphanumerics and `+-.`; versions
+// have no whitespace. Checked because names become paths (`/usr/share/doc/NAME/copyright`).
+function isValid(name: string, version: string): boolean {
+  return /^[a-z0-9][a-z0-9+.-]*$/.test(name) && /^[^\s/]+$/.test(version);
 }
 
 // deb-control(5): Status is "want flag status"; only a fully unpacked and configured package

@@ -16,6 +16,8 @@ const SQLITE = new Set(DIRS.map((dir) => `${dir}/rpmdb.sqlite`));
 // databases are not read; images using them report a warning and no rpm packages.
 const UNSUPPORTED = new Set(DIRS.flatMap((dir) => [`${dir}/Packages`, `${dir}/Packages.db`]));
 const MAX_DB_BYTES = 512 * 1024 * 1024;
+// Limitation: every rpm package is attributed to the layer that last wrote the database,
+// not necessarily the one that added it; that needs each layer's copy of the database.
 const WANTED = new Set<number>(Object.values(TAG));
 
 function select(meta: FileMeta): Want | undefined {
