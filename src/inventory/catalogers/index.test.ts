@@ -22,7 +22,7 @@ describe('defaultCatalogers', () => {
         '/var/lib/dpkg/status': { content: { host: '/var/lib/dpkg/status' } },
         '/lib/apk/db/installed': 'P:musl\nV:1.2.4-r2\n',
         '/app/node_modules/left-pad/package.json': '{"name":"left-pad","version":"1.3.0"}',
-        '/usr/lib/python3/dist-packages/six-1.16.0.dist-info/METADATA': 'Name: six\nVersion: 1.16.0\n',
+        '/usr/lib/python3/dist-packages/six-1.16.dist-info/METADATA': 'Name: six\nVersion: 1.16\n',
         '/opt/app/lib/guava.jar': { content: { host: '/usr/share/java/guava.jar' }, mode: 0o755 },
         '/usr/local/bin/skopeo': { content: { host: '/usr/bin/skopeo' }, mode: 0o755 },
       },
