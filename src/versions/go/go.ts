@@ -8,6 +8,8 @@ import semver from 'semver';
 import { VersionError } from '../errors.js';
 import type { VersionScheme } from '../scheme.js';
 
+// Limitation: ordering goes through the npm semver package, which rejects numeric parts above
+// 2^53 - 1 that golang.org/x/mod/semver would accept; such versions are reported invalid.
 const MAX_LENGTH = 256;
 const TOOLCHAIN = /^(\d+)\.(\d+)(?:\.(\d+))?(?:(alpha|beta|rc)(\d+))?$/;
 const SHORTHAND = /^(\d+)(?:\.(\d+))?$/;
