@@ -1,36 +1,24 @@
-import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTempDir, skipReason } from '../../../testing/requirements.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { NPM_NEEDS, npmTree } from '../../../testing/npm.js';
+import { skipReason } from '../../../testing/requirements.js';
 import type { Package, Warning } from '../../model.js';
 import { buildView, filesFromHostDir } from '../../test-view.js';
 import { npmCataloger } from './cataloger.js';
 
 const keep = (rel: string) => rel.endsWith('package.json') || rel.endsWith('package-lock.json');
 
-describe.skipIf(skipReason('npm cataloger on a real tree', { tools: ['npm'] }))(
+describe.skipIf(skipReason('npm cataloger on a real tree', NPM_NEEDS))(
   'npm cataloger on a tree installed from the registry',
   () => {
-    let project = '';
-    let cleanup = async () => {};
     let packages: Package[] = [];
     let warnings: Warning[] = [];
 
     beforeAll(async () => {
-      ({ dir: project, cleanup } = await makeTempDir('npm-tree'));
-      writeFileSync(`${project}/package.json`, '{"name":"app","version":"1.0.0","private":true}');
-      const args = ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'];
       const pkgs = ['lodash@4.17.15', '@babel/code-frame@7.0.0', 'minimist@1.2.0', 'mkdirp@0.5.1'];
-      const npm = spawnSync('npm', [...args, ...pkgs], { cwd: project, encoding: 'utf8' });
-      if (npm.status !== 0) {
-        throw new Error(`npm install failed: ${npm.stderr}`);
-      }
-
+      const project = await npmTree(pkgs);
       const view = buildView(filesFromHostDir(project, '/app', keep), [npmCataloger]);
       ({ packages, warnings } = await npmCataloger.catalog(view, {}));
-    }, 300_000);
-
-    afterAll(() => cleanup());
+    }, 600_000);
 
     const find = (name: string, version: string) =>
       packages.filter((p) => p.name === name && p.version === version);
@@ -59,7 +47,7 @@ describe.skipIf(skipReason('npm cataloger on a real tree', { tools: ['npm'] }))(
     });
 
     it('skips the project itself and reports no warnings', () => {
-      expect(packages.some((p) => p.name === 'app')).toBe(false);
+      expect(packages.some((p) => p.name === 'moat-fixture')).toBe(false);
       expect(new Set(packages.map((p) => p.locations[0]?.path)).size).toBe(packages.length);
       expect(warnings).toEqual([]);
     });
