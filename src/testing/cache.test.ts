@@ -15,7 +15,12 @@ describe('cachedDir', () => {
     process.env.MOAT_TEST_CACHE = temp.dir;
   });
   afterEach(async () => {
-    process.env.MOAT_TEST_CACHE = saved;
+    if (saved === undefined) {
+      delete process.env.MOAT_TEST_CACHE;
+    } else {
+      process.env.MOAT_TEST_CACHE = saved;
+    }
+
     await temp.cleanup();
   });
 
