@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { buildView } from '../../test-view.js';
 import { createBuildInfoScanner, decodeBuildInfo } from './buildinfo-scanner.js';
+import { goBinaryCataloger } from './cataloger.js';
 
 const MAGIC = Buffer.from('\xff Go buildinf:', 'latin1');
 
@@ -88,5 +90,21 @@ describe('createBuildInfoScanner', () => {
     const result = scan(readFileSync(path), 65_536) as { goVersion: string; modinfo: string };
     expect(result.goVersion).toMatch(/^go1\.\d+/);
     expect(result.modinfo).toMatch(/^path\t/);
+  });
+});
+
+describe('go-binary cataloger warnings', () => {
+  const padding = Buffer.alloc(2048, 0x90);
+
+  it.each([
+    ['cut build information', buildInfo('go1.21.3', MODINFO).subarray(0, 99), 'GO_BUILDINFO_TRUNCATED'],
+    ['the pre-1.18 pointer format', buildInfo('go1.16', MODINFO, 0), 'GO_BUILDINFO_UNSUPPORTED'],
+    ['malformed modinfo lines', buildInfo('go1.21.3', 'path\tx\nbogus\n'), 'GO_MODINFO_MALFORMED'],
+  ])('warns about %s', async (_name, info, code) => {
+    const content = Buffer.concat([padding, info]);
+    const view = buildView({ '/bin/app': { content, mode: 0o755 } }, [goBinaryCataloger]);
+    const { warnings } = await goBinaryCataloger.catalog(view, {});
+
+    expect(warnings).toMatchObject([{ code, path: '/bin/app' }]);
   });
 });
