@@ -138,8 +138,8 @@ describe('formatCycloneDx', () => {
     ['PyYAML', [{ license: { name: 'MIT License' } }]],
     ['libssl3', [
       { license: { id: 'Apache-2.0' } },
+      { license: { id: 'GPL-1.0-or-later' } },
       { license: { name: 'Artistic' } },
-      { license: { name: 'GPL-1+' } },
     ]],
     ['stdlib', undefined],
   ])('writes the licenses of %s as SPDX ids, one expression or names', (name, licenses) => {

@@ -1,6 +1,8 @@
 // Sorts declared license strings into valid SPDX expressions and free text, so SBOM writers
 // can put each where its format wants it. The SPDX license list comes from spdx-license-ids
-// and the expression grammar (SPDX 2.3 Annex D) from spdx-expression-parse.
+// and the expression grammar (SPDX 2.3 Annex D) from spdx-expression-parse. Debian's
+// copyright-format short names that name an SPDX license exactly (`GPL-2+`, `Expat`) are
+// rewritten to it; anything else that does not parse is kept as text.
 import { createHash } from 'node:crypto';
 import parseExpression from 'spdx-expression-parse';
 import licenseIds from 'spdx-license-ids/index.json' with { type: 'json' };
@@ -17,6 +19,34 @@ const canonicalIds = new Map<string, string>(
   [...deprecatedIds, ...licenseIds].map((id) => [id.toLowerCase(), id]),
 );
 const OPERATORS = new Set(['and', 'or', 'with']);
+// copyright-format 1.0, "License short name": the names that differ from SPDX ids.
+const DEP5_ALIASES: Record<string, string> = {
+  expat: 'MIT',
+  'apache-2': 'Apache-2.0',
+  'artistic-2': 'Artistic-2.0',
+  'boost-1.0': 'BSL-1.0',
+  'mpl-1.1': 'MPL-1.1',
+  'mpl-2': 'MPL-2.0',
+  'psf-2': 'PSF-2.0',
+};
+// DEP-5 `GPL-2` is version 2 only and `GPL-2+` version 2 or later; likewise for the family.
+const GNU_FAMILY = /^(a?gpl|lgpl|gfdl)-(\d)(?:\.(\d))?(\+)?$/;
+
+function dep5Id(lower: string): string | undefined {
+  const alias = DEP5_ALIASES[lower];
+  if (alias !== undefined) {
+    return alias;
+  }
+
+  const gnu = GNU_FAMILY.exec(lower);
+  if (gnu === null) {
+    return undefined;
+  }
+
+  const [, family, major, minor, plus] = gnu;
+  const id = `${family}-${major}.${minor ?? '0'}-${plus === undefined ? 'only' : 'or-later'}`;
+  return canonicalIds.get(id);
+}
 
 function parses(expression: string): boolean {
   try {
@@ -27,12 +57,17 @@ function parses(expression: string): boolean {
   }
 }
 
-// Rewrites `mit or apache-2.0` as `MIT OR Apache-2.0`; exceptions are left to the parser.
-function canonicalCase(text: string): string {
+// Rewrites `mit or GPL-2+` as `MIT OR GPL-2.0-or-later`; exceptions are left to the parser.
+function canonicalForm(text: string): string {
   return text.replace(/[A-Za-z0-9.+-]+/g, (token) => {
     const lower = token.toLowerCase();
     if (OPERATORS.has(lower)) {
       return lower.toUpperCase();
+    }
+
+    const dep5 = dep5Id(lower);
+    if (dep5 !== undefined) {
+      return dep5;
     }
 
     const plus = lower.endsWith('+') ? '+' : '';
@@ -48,7 +83,7 @@ export function classifyLicense(raw: string): DeclaredLicense | undefined {
     return undefined;
   }
 
-  for (const candidate of [text, canonicalCase(text)]) {
+  for (const candidate of [text, canonicalForm(text)]) {
     if (parses(candidate)) {
       return { kind: 'spdx', expression: candidate, simple: !/[\s()]/.test(candidate) };
     }

@@ -13,6 +13,8 @@ export interface Target {
 
 // Directories whose every package belongs to one install tree.
 const TREES = ['/node_modules/', '/site-packages/', '/dist-packages/'];
+// Catalogers write archive members as `outer.war:WEB-INF/lib/x.jar`; the outer file is the target.
+const NESTED = /^(.+?\.(?:jar|war|ear|par|sar|jpi|hpi|nar|kar|zip)):/i;
 
 /** The path that names a package's group: the install tree, outer archive or file. */
 export function targetPath(pkg: Package): string {
@@ -21,9 +23,9 @@ export function targetPath(pkg: Package): string {
     return '(no location)';
   }
 
-  const nested = path.indexOf('!');
-  if (nested > 0) {
-    return path.slice(0, nested);
+  const nested = NESTED.exec(path);
+  if (nested !== null) {
+    return nested[1] as string;
   }
 
   for (const tree of TREES) {

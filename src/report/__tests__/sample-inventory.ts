@@ -180,7 +180,7 @@ export const PACKAGES: Package[] = [
     ecosystem: 'Maven',
     purl: 'pkg:maven/org.apache.logging.log4j/log4j-core@2.17.1',
     licenses: ['Apache-2.0', '(MIT OR GPL-2.0-only) AND BSD-2-Clause'],
-    locations: [{ path: '/app/lib/app.jar!/BOOT-INF/lib/log4j-core-2.17.1.jar', layer: app }],
+    locations: [{ path: '/app/lib/app.jar:BOOT-INF/lib/log4j-core-2.17.1.jar', layer: app }],
     layer: app,
     metadata: { group: 'org.apache.logging.log4j', artifact: 'log4j-core' },
   }),
