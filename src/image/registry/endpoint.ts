@@ -16,6 +16,9 @@ export function isLoopbackHost(host: string): boolean {
  * The API base URL of a registry host: `https://host`, or `http://host` for loopback hosts
  * and when `insecure` is set.
  */
+// Limitation: a loopback or `insecure` registry is reached over plain HTTP only; HTTPS with
+// an untrusted certificate is not tried first (as podman does), and no custom CA or client
+// certificate (containers certs.d) can be configured.
 export function registryBaseUrl(host: string, insecure: boolean): URL {
   const scheme = insecure || isLoopbackHost(host) ? 'http' : 'https';
   return new URL(`${scheme}://${host}/`);

@@ -22,6 +22,15 @@ describe.skipIf(skip)('registry transport failures behind a fault-injecting prox
     expect(h.retries.map((r) => r.reason)).toEqual(['status 429', 'status 429']);
   });
 
+  it('retries a connection reset and then succeeds', async () => {
+    const reset: Fault = { kind: 'reset' };
+    const source = await h.through((req, n) => (isManifest(req) && n === 0 ? reset : undefined));
+
+    expect((await source.resolve()).manifestDigest).toBe(h.image.manifestDigest);
+    expect(h.retries).toHaveLength(1);
+    expect(h.sleeps).toEqual([500]);
+  });
+
   it('gives up on 503 after a bounded number of attempts with backoff', async () => {
     const unavailable: Fault = { kind: 'reply', status: 503, body: 'down for maintenance' };
     const source = await h.through((req) => (isManifest(req) ? unavailable : undefined));

@@ -16,7 +16,7 @@ export type { RetryInfo } from './transport.js';
 export interface RegistrySourceOptions {
   /** The platform to pick from an index; the host's when absent. */
   platform?: Platform;
-  /** Allow plain HTTP to non-loopback registries. */
+  /** Talk plain HTTP to a non-loopback registry (it does not relax TLS verification). */
   insecure?: boolean;
   /** Read credentials from this file only (`--authfile`). */
   authFile?: string;

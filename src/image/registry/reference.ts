@@ -85,6 +85,8 @@ export function isDockerHub(registry: string): boolean {
   return DOCKER_HUB_ALIASES.has(registry);
 }
 
+// Limitation: unqualified names always mean Docker Hub, as in Docker; registries.conf
+// `unqualified-search-registries`, aliases and mirrors are not consulted.
 // Domain detection follows Docker's splitDockerDomain: the first component is a host only
 // when it contains '.' or ':', is `localhost`, or has upper-case letters (never a path).
 function splitName(input: string, name: string): { registry: string; repository: string } {

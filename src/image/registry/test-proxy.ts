@@ -12,6 +12,8 @@ export type Fault =
   | { kind: 'replace'; body: Buffer; chunked?: boolean }
   /** Send the first `bytes` of the body; `cut` closes the socket, else Content-Length shrinks. */
   | { kind: 'truncate'; bytes: number; cut: boolean }
+  /** Close the connection without any reply. */
+  | { kind: 'reset' }
   /** Send the headers and `bytes` of the body, then nothing until the client gives up. */
   | { kind: 'stall'; bytes: number }
   /** Forward with extra request headers (e.g. credentials a pre-signed URL would carry). */
@@ -67,6 +69,11 @@ async function handle(
   res: ServerResponse,
   fault: Fault | undefined,
 ): Promise<void> {
+  if (fault?.kind === 'reset') {
+    req.socket.destroy();
+    return;
+  }
+
   if (fault?.kind === 'reply') {
     res.writeHead(fault.status, fault.headers);
     res.end(fault.body);

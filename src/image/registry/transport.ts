@@ -50,6 +50,8 @@ export interface TransportResponse {
   timeoutMs: number;
 }
 
+// Limitation: Node's fetch ignores HTTPS_PROXY/NO_PROXY, so registries reachable only
+// through an HTTP proxy cannot be pulled from.
 const MAX_REDIRECTS = 5;
 const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
 const DEFAULT_TIMEOUT_MS = 30_000;
