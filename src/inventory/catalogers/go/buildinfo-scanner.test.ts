@@ -95,9 +95,10 @@ describe('createBuildInfoScanner', () => {
 
 describe('go-binary cataloger warnings', () => {
   const padding = Buffer.alloc(2048, 0x90);
+  const cut = buildInfo('go1.21.3', MODINFO).subarray(0, 99);
 
   it.each([
-    ['cut build information', buildInfo('go1.21.3', MODINFO).subarray(0, 99), 'GO_BUILDINFO_TRUNCATED'],
+    ['cut build information', cut, 'GO_BUILDINFO_TRUNCATED'],
     ['the pre-1.18 pointer format', buildInfo('go1.16', MODINFO, 0), 'GO_BUILDINFO_UNSUPPORTED'],
     ['malformed modinfo lines', buildInfo('go1.21.3', 'path\tx\nbogus\n'), 'GO_MODINFO_MALFORMED'],
   ])('warns about %s', async (_name, info, code) => {
