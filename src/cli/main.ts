@@ -5,6 +5,7 @@ import { createLogger } from '../log.js';
 import { commands } from './commands/index.js';
 import { ExitCode } from './exit.js';
 import type { CliIo } from './io.js';
+import { toolVersion } from './version.js';
 
 /** Thrown by a command whose work succeeded but whose result fails the policy (exit 1). */
 export class PolicyFailure extends Error {
@@ -16,7 +17,7 @@ export class PolicyFailure extends Error {
 export function buildProgram(io: CliIo): Command {
   const program = new Command('moat')
     .description('Keep containerized workloads isolated and patched, and prove it.')
-    .version(process.env.npm_package_version ?? '0.1.0')
+    .version(toolVersion())
     .showHelpAfterError('(run with --help for usage and examples)')
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
