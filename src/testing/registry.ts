@@ -3,6 +3,7 @@
 // token authentication. Token auth uses a token server in the test process that signs ES256
 // JWTs with a throwaway self-signed certificate, as the distribution token spec describes.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -37,39 +38,26 @@ export const REGISTRY_NEEDS: { tools: string[] } = {
 const SERVICE = 'moat-test-registry';
 const ISSUER = 'moat-test-issuer';
 const READY_TIMEOUT_MS = 15_000;
+const PORT_ATTEMPTS = 3;
 
 /** Starts a registry and waits until `/v2/` answers. Throws with its log when it fails. */
 export async function startRegistry(options: RegistryOptions = {}): Promise<TestRegistry> {
   const { dir, cleanup } = await makeTempDir('registry');
-  const port = await freePort();
-  const host = `127.0.0.1:${port}`;
   let tokenServer: TokenServer | undefined;
-  let child: ChildProcess | undefined;
+  let started: { child: ChildProcess; host: string } | undefined;
   try {
     const authYaml = await authConfig(options, dir, (server) => (tokenServer = server));
-    const config = [
-      'version: 0.1',
-      'log: {level: error, accesslog: {disabled: true}}',
-      `storage: {filesystem: {rootdirectory: ${join(dir, 'data')}}, delete: {enabled: true}}`,
-      `http: {addr: "${host}"}`,
-      ...authYaml,
-    ].join('\n');
-    await writeFile(join(dir, 'registry.yml'), `${config}\n`);
-
-    child = spawn('docker-registry', ['serve', join(dir, 'registry.yml')], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let log = '';
-    child.stderr?.setEncoding('utf8').on('data', (t: string) => (log = (log + t).slice(-8000)));
-    await waitReady(`http://${host}/v2/`, child, () => log);
+    // Another test may take the free port before the registry binds it: try a few ports.
+    for (let attempt = 1; started === undefined; attempt += 1) {
+      started = await serveOnFreePort(dir, authYaml, attempt === PORT_ATTEMPTS);
+    }
   } catch (err) {
-    await stopProcess(child);
     await tokenServer?.stop();
     await cleanup();
     throw err;
   }
 
-  const running = child;
+  const { child: running, host } = started;
   return {
     url: `http://${host}`,
     host,
@@ -80,6 +68,42 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Test
       await cleanup();
     },
   };
+}
+
+// The registry echoes this header, so readiness is checked against our process, not
+// another test's registry that happens to hold the port.
+async function serveOnFreePort(
+  dir: string,
+  authYaml: string[],
+  lastAttempt: boolean,
+): Promise<{ child: ChildProcess; host: string } | undefined> {
+  const host = `127.0.0.1:${await freePort()}`;
+  const marker = randomUUID();
+  const config = [
+    'version: 0.1',
+    'log: {level: error, accesslog: {disabled: true}}',
+    `storage: {filesystem: {rootdirectory: ${join(dir, 'data')}}, delete: {enabled: true}}`,
+    `http: {addr: "${host}", headers: {X-Moat-Test-Registry: ["${marker}"]}}`,
+    ...authYaml,
+  ].join('\n');
+  await writeFile(join(dir, 'registry.yml'), `${config}\n`);
+
+  const child = spawn('docker-registry', ['serve', join(dir, 'registry.yml')], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let log = '';
+  child.stderr?.setEncoding('utf8').on('data', (t: string) => (log = (log + t).slice(-8000)));
+  try {
+    await waitReady(`http://${host}/v2/`, marker, child, () => log);
+    return { child, host };
+  } catch (err) {
+    await stopProcess(child);
+    if (!lastAttempt && /address already in use/.test(log)) {
+      return undefined;
+    }
+
+    throw err;
+  }
 }
 
 async function authConfig(
@@ -142,15 +166,22 @@ function freePort(): Promise<number> {
   });
 }
 
-async function waitReady(url: string, child: ChildProcess, log: () => string): Promise<void> {
+async function waitReady(
+  url: string,
+  marker: string,
+  child: ChildProcess,
+  log: () => string,
+): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
       throw new Error(`docker-registry exited with ${child.exitCode}: ${log()}`);
     }
 
-    const status = await fetch(url).then((r) => r.status, () => 0);
-    if (status === 200 || status === 401) {
+    const reply = await fetch(url).catch(() => undefined);
+    await reply?.body?.cancel();
+    const ours = reply?.headers.get('x-moat-test-registry') === marker;
+    if (ours && (reply?.status === 200 || reply?.status === 401)) {
       return;
     }
 

@@ -80,7 +80,7 @@ describe.skipIf(skip)('registry content that does not match its digest or limits
     const source = await h.through(
       (req) => (isBlob(layer.digest)(req) ? stall : undefined),
       'moat/app:v1',
-      { timeoutMs: 300 },
+      { timeoutMs: 1500 },
     );
     const desc = (await source.resolve()).layers[1] as Descriptor;
 
