@@ -1,6 +1,8 @@
 // Small shared pieces for catalogers: which entries carry content, and reading the files a
 // cataloger selected from the view.
+import { describeError } from '../errors.js';
 import type { FileMeta, FileView } from '../image/types.js';
+import type { Warning } from './model.js';
 
 /** True for entries whose bytes can be read: regular files and hard links to them. */
 export function hasContent(meta: FileMeta): boolean {
@@ -28,4 +30,27 @@ export function baseName(path: string): string {
 export function dirName(path: string): string {
   const cut = path.lastIndexOf('/');
   return cut <= 0 ? '/' : path.slice(0, cut);
+}
+
+/**
+ * Calls `visit` with the content of every selected file that was captured. A visit that
+ * throws becomes a warning for that file and the other files go on.
+ */
+export async function visitSelected(
+  view: FileView,
+  accepts: (path: string) => boolean,
+  warnings: Warning[],
+  visit: (meta: FileMeta, content: Buffer) => void | Promise<void>,
+): Promise<void> {
+  for (const meta of selectedEntries(view, accepts)) {
+    try {
+      const content = await view.readFile(meta.path);
+      if (content !== undefined) {
+        await visit(meta, content);
+      }
+    } catch (err) {
+      const message = `file could not be cataloged: ${describeError(err)}`;
+      warnings.push({ code: 'CATALOG_FILE_FAILED', message, path: meta.path });
+    }
+  }
 }

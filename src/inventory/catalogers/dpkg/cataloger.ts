@@ -2,7 +2,7 @@
 // from machine-readable copyright files.
 import type { FileMeta, FileView, Want } from '../../../image/types.js';
 import type { CatalogContext, CatalogResult, Cataloger } from '../../cataloger.js';
-import { hasContent, selectedEntries } from '../../files.js';
+import { hasContent, visitSelected } from '../../files.js';
 import type { Location, OsRelease, Package, Warning } from '../../model.js';
 import { buildPurl } from '../../purl.js';
 import { parseCopyrightLicenses } from './copyright.js';
@@ -36,12 +36,7 @@ async function catalog(view: FileView, context: CatalogContext): Promise<Catalog
   const warnings: Warning[] = [];
   const distro = distroOf(context.os);
 
-  for (const meta of selectedEntries(view, isStatusFile)) {
-    const content = await view.readFile(meta.path);
-    if (content === undefined) {
-      continue;
-    }
-
+  await visitSelected(view, isStatusFile, warnings, async (meta, content) => {
     const parsed = parseDpkgStatus(content.toString('utf8'), meta.path, meta.path === STATUS);
     warnings.push(...parsed.warnings);
     for (const entry of parsed.entries) {
@@ -53,7 +48,7 @@ async function catalog(view: FileView, context: CatalogContext): Promise<Catalog
       const list = locations[1] === undefined ? undefined : view.lstat(locations[1].path);
       packages.push(list?.layer === undefined ? pkg : { ...pkg, layer: list.layer });
     }
-  }
+  });
 
   return { packages, warnings };
 }

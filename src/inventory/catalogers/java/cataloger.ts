@@ -1,7 +1,7 @@
 // The Java archive cataloger: Maven packages in jar, war, ear and similar archives.
 import type { FileMeta, FileView, Want } from '../../../image/types.js';
 import type { CatalogResult, Cataloger } from '../../cataloger.js';
-import { hasContent, selectedEntries } from '../../files.js';
+import { hasContent, visitSelected } from '../../files.js';
 import type { Package, Warning } from '../../model.js';
 import { ARCHIVE_EXTENSIONS, catalogArchive } from './archive.js';
 
@@ -23,16 +23,11 @@ async function catalog(view: FileView): Promise<CatalogResult> {
   const packages: Package[] = [];
   const warnings: Warning[] = [];
 
-  for (const meta of selectedEntries(view, isArchive)) {
-    const bytes = await view.readFile(meta.path);
-    if (bytes === undefined) {
-      continue;
-    }
-
+  await visitSelected(view, isArchive, warnings, async (meta, bytes) => {
     const result = await catalogArchive(bytes, meta.path);
     packages.push(...result.packages);
     warnings.push(...result.warnings);
-  }
+  });
 
   return { packages, warnings };
 }

@@ -3,7 +3,7 @@
 // are one package with two locations.
 import type { FileMeta, FileView, Want } from '../../../image/types.js';
 import type { CatalogResult, Cataloger } from '../../cataloger.js';
-import { baseName, dirName, hasContent, selectedEntries } from '../../files.js';
+import { baseName, dirName, hasContent, visitSelected } from '../../files.js';
 import type { Package, Warning } from '../../model.js';
 import { buildPurl } from '../../purl.js';
 import { parseLockfile } from './lockfile.js';
@@ -47,19 +47,17 @@ async function catalog(view: FileView): Promise<CatalogResult> {
   const byDir = new Map<string, Found>();
   const warnings: Warning[] = [];
 
-  for (const meta of selectedEntries(view, (p) => INSTALLED.test(p))) {
-    const text = (await view.readFile(meta.path))?.toString('utf8');
-    const manifest = parseOr(text, meta.path, warnings, parseNpmManifest);
+  await visitSelected(view, (p) => INSTALLED.test(p), warnings, (meta, content) => {
+    const manifest = parseOr(content.toString('utf8'), meta.path, warnings, parseNpmManifest);
     if (manifest !== undefined) {
       byDir.set(dirName(meta.path), { ...manifest, installed: meta.path, lockfiles: [] });
     }
-  }
+  });
 
-  for (const meta of selectedEntries(view, isLockfile)) {
-    const text = (await view.readFile(meta.path))?.toString('utf8');
-    const lock = parseOr(text, meta.path, warnings, parseLockfile);
+  await visitSelected(view, isLockfile, warnings, (meta, content) => {
+    const lock = parseOr(content.toString('utf8'), meta.path, warnings, parseLockfile);
     if (lock === undefined) {
-      continue;
+      return;
     }
 
     for (const message of lock.problems.slice(0, 20)) {
@@ -77,7 +75,7 @@ async function catalog(view: FileView): Promise<CatalogResult> {
         found.licenses = found.licenses.length > 0 ? found.licenses : locked.licenses;
       }
     }
-  }
+  });
 
   return { packages: [...byDir.values()].map(toPackage), warnings };
 }
@@ -89,15 +87,11 @@ function projectRoot(lockfile: string): string {
 }
 
 function parseOr<T>(
-  text: string | undefined,
+  text: string,
   path: string,
   warnings: Warning[],
   parse: (t: string) => T,
 ): T | undefined {
-  if (text === undefined) {
-    return undefined;
-  }
-
   try {
     return parse(text);
   } catch (err) {

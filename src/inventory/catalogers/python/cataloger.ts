@@ -2,7 +2,7 @@
 // .dist-info/METADATA, .egg-info/PKG-INFO and single-file .egg-info metadata.
 import type { FileMeta, FileView, Want } from '../../../image/types.js';
 import type { CatalogResult, Cataloger } from '../../cataloger.js';
-import { dirName, hasContent, selectedEntries } from '../../files.js';
+import { dirName, hasContent, visitSelected } from '../../files.js';
 import type { Package, Warning } from '../../model.js';
 import { buildPurl } from '../../purl.js';
 import { normalisePythonName, parsePythonMetadata } from './metadata.js';
@@ -27,12 +27,7 @@ async function catalog(view: FileView): Promise<CatalogResult> {
   const warnings: Warning[] = [];
   const byKey = new Map<string, Package>();
 
-  for (const meta of selectedEntries(view, isMetadata)) {
-    const content = await view.readFile(meta.path);
-    if (content === undefined) {
-      continue;
-    }
-
+  await visitSelected(view, isMetadata, warnings, (meta, content) => {
     const parsed = parsePythonMetadata(content.toString('utf8'));
     if (parsed === undefined) {
       warnings.push({
@@ -40,7 +35,7 @@ async function catalog(view: FileView): Promise<CatalogResult> {
         message: 'metadata has no valid Name and Version; skipped',
         path: meta.path,
       });
-      continue;
+      return;
     }
 
     // A distribution can leave both a .dist-info and an .egg-info in one directory.
@@ -49,7 +44,7 @@ async function catalog(view: FileView): Promise<CatalogResult> {
     const known = byKey.get(key);
     if (known !== undefined) {
       known.locations.push({ path: meta.path });
-      continue;
+      return;
     }
 
     byKey.set(key, {
@@ -61,7 +56,7 @@ async function catalog(view: FileView): Promise<CatalogResult> {
       licenses: parsed.licenses,
       locations: [{ path: meta.path }],
     });
-  }
+  });
 
   return { packages: [...byKey.values()], warnings };
 }

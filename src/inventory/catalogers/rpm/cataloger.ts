@@ -3,7 +3,7 @@
 import type { FileMeta, FileView, Want } from '../../../image/types.js';
 import { describeError } from '../../../errors.js';
 import type { CatalogContext, CatalogResult, Cataloger } from '../../cataloger.js';
-import { hasContent, selectedEntries } from '../../files.js';
+import { hasContent, selectedEntries, visitSelected } from '../../files.js';
 import type { Package, Warning } from '../../model.js';
 import { buildPurl } from '../../purl.js';
 import { type RpmDistro, rpmDistroOf } from './distro.js';
@@ -38,18 +38,13 @@ async function catalog(view: FileView, context: CatalogContext): Promise<Catalog
     warnings.push({ code: 'RPM_DB_UNSUPPORTED', message, path: meta.path });
   }
 
-  for (const meta of selectedEntries(view, (path) => SQLITE.has(path))) {
-    const bytes = await view.readFile(meta.path);
-    if (bytes === undefined) {
-      continue;
-    }
-
+  await visitSelected(view, (path) => SQLITE.has(path), warnings, (meta, bytes) => {
     let blobs: Buffer[];
     try {
       blobs = readRpmBlobs(bytes);
     } catch (err) {
       warnings.push({ code: 'RPM_DB_INVALID', message: describeError(err), path: meta.path });
-      continue;
+      return;
     }
 
     for (const [index, blob] of blobs.entries()) {
@@ -63,7 +58,7 @@ async function catalog(view: FileView, context: CatalogContext): Promise<Catalog
         warnings.push({ code: 'RPM_HEADER_CORRUPT', message, path: meta.path });
       }
     }
-  }
+  });
 
   return { packages, warnings };
 }
