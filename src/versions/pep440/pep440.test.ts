@@ -15,8 +15,12 @@ function unescape(text: string): string {
 }
 
 describe.skipIf(dir === undefined)('pep440 conformance', () => {
-  it.each(readComparisons(dir, 'cases.tsv'))('cases.tsv line $line: $a vs $b', (c) => {
-    expect(pep440Scheme.compare(c.a, c.b)).toBe(c.expected);
+  // 8,464 rows: checked in one test that lists every row that disagrees.
+  it('cases.tsv: every ordered pair', () => {
+    const rows = readComparisons(dir, 'cases.tsv');
+    const wrong = rows.filter((c) => pep440Scheme.compare(c.a, c.b) !== c.expected);
+    expect(rows.length).toBeGreaterThan(8000);
+    expect(wrong).toEqual([]);
   });
 
   it.each(readRows(dir, 'normalize.tsv'))('normalize.tsv line $line', ({ fields }) => {

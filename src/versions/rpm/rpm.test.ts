@@ -11,17 +11,20 @@ describe.skipIf(dir === undefined)('rpmvercmp conformance', () => {
     expect(rpmvercmp(c.a, c.b)).toBe(c.expected);
   });
 
-  it.each(readComparisons(dir, 'rpmvercmp_go-rpm-version.tsv'))(
-    'rpmvercmp_go-rpm-version.tsv line $line: $a vs $b',
-    (c) => {
-      expect(rpmvercmp(c.a, c.b)).toBe(c.expected);
-      // go-rpm-version applies each pair as the version and as the release, epoch 0.
-      expect(compareRpmEvr({ version: c.a }, { version: c.b })).toBe(c.expected);
-      expect(compareRpmEvr({ version: '1', release: c.a }, { version: '1', release: c.b })).toBe(
-        c.expected,
-      );
-    },
-  );
+  // 4,489 rows: checked in one test that lists every row that disagrees. go-rpm-version
+  // applies each pair as the version and as the release (epoch 0), so both are checked.
+  it('rpmvercmp_go-rpm-version.tsv: every row, as version and as release', () => {
+    const rows = readComparisons(dir, 'rpmvercmp_go-rpm-version.tsv');
+    const wrong = rows.filter(
+      (c) =>
+        rpmvercmp(c.a, c.b) !== c.expected ||
+        compareRpmEvr({ version: c.a }, { version: c.b }) !== c.expected ||
+        compareRpmEvr({ version: '1', release: c.a }, { version: '1', release: c.b }) !==
+          c.expected,
+    );
+    expect(rows.length).toBeGreaterThan(4000);
+    expect(wrong).toEqual([]);
+  });
 });
 
 // evr_parse.tsv records go-rpm-version's lenient splitter. Moat splits as rpm's parseEVR()
