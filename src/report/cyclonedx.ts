@@ -94,9 +94,19 @@ function componentType(pkg: Package): Enums.ComponentType {
   return isGoMainModule(pkg) ? Enums.ComponentType.Application : Enums.ComponentType.Library;
 }
 
+// CycloneDX names a Maven artifact by `group` and `name`; Moat's name is `group:artifact`.
+function mavenParts(pkg: Package): { group?: string; name: string } {
+  const group = pkg.metadata?.groupId;
+  if (pkg.type !== 'maven' || group === undefined || !pkg.name.startsWith(`${group}:`)) {
+    return { name: pkg.name };
+  }
+
+  return { group, name: pkg.name.slice(group.length + 1) };
+}
+
 function packageComponent(pkg: Package, bomRef: string): Models.Component {
-  const group = pkg.type === 'maven' ? pkg.metadata?.group : undefined;
-  return new Models.Component(componentType(pkg), pkg.name, {
+  const { group, name } = mavenParts(pkg);
+  return new Models.Component(componentType(pkg), name, {
     bomRef,
     version: pkg.version,
     purl: pkg.purl,

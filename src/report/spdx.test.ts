@@ -147,7 +147,8 @@ describe('formatSpdx', () => {
     ['bash', 'GPL-3.0-or-later'],
     ['python3-yaml', 'MIT'],
     ['github.com/acme/payments', 'Apache-2.0 OR MIT'],
-    ['log4j-core', 'Apache-2.0 AND ((MIT OR GPL-2.0-only) AND BSD-2-Clause)'],
+    ['org.apache.logging.log4j:log4j-core',
+      'Apache-2.0 AND ((MIT OR GPL-2.0-only) AND BSD-2-Clause)'],
     ['PyYAML', 'LicenseRef-MIT-License-abb2896d'],
     ['stdlib', 'NOASSERTION'],
   ])('declares the licenses of %s as %s', (name, expected) => {

@@ -44,7 +44,7 @@ describe('formatTable', () => {
       ]);
       expect(text).not.toContain('…');
       expect(out).toContain(
-        'python3-yaml              6.0-3+b2          deb/Debian   pyyaml 6.0-3   '
+        'python3-yaml                         6.0-3+b2          deb/Debian   pyyaml 6.0-3   '
           + '1 RUN apt-get update && apt-get install -y --no-install-recommends '
           + 'python3-yaml ca-certificates',
       );
@@ -54,21 +54,21 @@ describe('formatTable', () => {
       const out = lines(text);
 
       expect(out).toContain(
-        'NAME                      VERSION           TYPE         SOURCE         LAYER',
+        'NAME                                 VERSION           TYPE         SOURCE         LAYER',
       );
       expect(out).toContain(
-        'libssl3                   3.0.11-1~deb12u2  deb/Debian   openssl        '
+        'libssl3                              3.0.11-1~deb12u2  deb/Debian   openssl        '
           + '0 ADD file:0a1b2c3d in /',
       );
       expect(out).toContain(
-        'musl                      1.2.4-r2          apk/Alpine                  '
+        'musl                                 1.2.4-r2          apk/Alpine                  '
           + '0 ADD file:0a1b2c3d in /',
       );
       expect(out).toContain(
-        'golang.org/x/net          v0.17.0           golang                      -',
+        'golang.org/x/net                     v0.17.0           golang                      -',
       );
       expect(out).toContain(
-        'stdlib                    go1.21.5          golang                      '
+        'stdlib                               go1.21.5          golang                      '
           + '3 sha256:dddddddddddd',
       );
     });

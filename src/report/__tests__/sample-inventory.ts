@@ -174,7 +174,7 @@ export const PACKAGES: Package[] = [
     metadata: { goToolchain: 'go1.21.5', role: 'dependency' },
   }),
   pkg({
-    name: 'log4j-core',
+    name: 'org.apache.logging.log4j:log4j-core',
     version: '2.17.1',
     type: 'maven',
     ecosystem: 'Maven',
@@ -182,7 +182,11 @@ export const PACKAGES: Package[] = [
     licenses: ['Apache-2.0', '(MIT OR GPL-2.0-only) AND BSD-2-Clause'],
     locations: [{ path: '/app/lib/app.jar:BOOT-INF/lib/log4j-core-2.17.1.jar', layer: app }],
     layer: app,
-    metadata: { group: 'org.apache.logging.log4j', artifact: 'log4j-core' },
+    metadata: {
+      evidence: 'pom.properties',
+      groupId: 'org.apache.logging.log4j',
+      artifactId: 'log4j-core',
+    },
   }),
 ];
 
