@@ -109,3 +109,21 @@ describe('go-binary cataloger warnings', () => {
     expect(warnings).toMatchObject([{ code, path: '/bin/app' }]);
   });
 });
+
+describe('go-binary cataloger replacements', () => {
+  it('reports the module a versioned replacement compiled in', async () => {
+    const modinfo = 'path\tex.com/app\nmod\tex.com/app\tv1.0.0\t\n'
+      + 'dep\tgolang.org/x/net\tv0.1.0\th1:a=\n=>\tgithub.com/fork/net\tv0.2.0\th1:b=\n'
+      + 'dep\tgolang.org/x/sys\tv0.1.0\th1:c=\n=>\tgolang.org/x/sys\tv0.3.0\th1:d=\n';
+    const content = Buffer.concat([Buffer.alloc(1024), buildInfo('go1.21.3', modinfo)]);
+    const view = buildView({ '/bin/app': { content, mode: 0o755 } }, [goBinaryCataloger]);
+    const { packages } = await goBinaryCataloger.catalog(view, {});
+
+    expect(packages.map((p) => [p.name, p.version, p.metadata?.replaces])).toEqual([
+      ['ex.com/app', 'v1.0.0', undefined],
+      ['github.com/fork/net', 'v0.2.0', 'golang.org/x/net@v0.1.0'],
+      ['golang.org/x/sys', 'v0.3.0', 'golang.org/x/sys@v0.1.0'],
+      ['stdlib', '1.21.3', undefined],
+    ]);
+  });
+});

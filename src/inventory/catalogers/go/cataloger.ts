@@ -89,13 +89,17 @@ function toPackages(info: GoModInfo, goVersion: string, path: string): Package[]
   }
 
   for (const dep of info.deps) {
-    const version = dep.replacedBy?.version ?? dep.version;
+    // The code compiled in is the replacement's when it names a module version; a local
+    // directory replacement has none, so the required module is reported.
+    const replacement = dep.replacedBy?.version === undefined ? undefined : dep.replacedBy;
     const depMetadata: Record<string, string> = { ...metadata, role: 'dependency' };
     if (dep.replacedBy !== undefined) {
       depMetadata.replacedBy = dep.replacedBy.path;
+      depMetadata.replaces = `${dep.path}@${dep.version}`;
     }
 
-    packages.push(goPackage(dep.path, version, path, depMetadata));
+    const module = replacement ?? dep;
+    packages.push(goPackage(module.path, module.version ?? dep.version, path, depMetadata));
   }
 
   const stdlib = stdlibVersion(goVersion);
