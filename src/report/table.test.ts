@@ -150,3 +150,15 @@ describe('formatTable', () => {
     expect(sanitize(input)).toBe(expected);
   });
 });
+
+describe('formatTable on a large inventory', () => {
+  it('renders 200 000 packages without running out of call arguments', () => {
+    const base = bareInventory();
+    const template = base.packages[0]!;
+    const packages = Array.from({ length: 200_000 }, (_, i) => ({ ...template, name: `pkg-${i}` }));
+
+    const text = formatTable({ ...base, packages }, { colour: false, columns: 80 });
+
+    expect(text).toContain('200000 packages in 1 targets, 0 layers');
+  });
+});

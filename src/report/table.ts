@@ -136,8 +136,9 @@ function totalWidth(widths: readonly number[]): number {
 function layout(packages: readonly Package[], limit: number | undefined): Layout {
   let columns = chooseColumns(packages);
   for (;;) {
+    // A reduce, not Math.max(...): an image can hold more packages than a call takes arguments.
     const natural = columns.map((c) =>
-      Math.max(width(c.title), ...packages.map((p) => width(sanitize(c.cell(p))))),
+      packages.reduce((w, p) => Math.max(w, width(sanitize(c.cell(p)))), width(c.title)),
     );
     const widths = fitWidths(columns, natural, limit);
     const droppable = columns.find((c) => c.title === 'SOURCE' || c.title === 'LAYER');
