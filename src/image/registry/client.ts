@@ -60,6 +60,7 @@ export class RepositoryClient {
     throw await errorForReply(reply, {
       what,
       reference: this.options.reference,
+      kind: kind === 'blobs' ? 'blob' : 'manifest',
       credentialsHint: await this.options.authorizer.credentialsHint(),
     });
   }

@@ -120,6 +120,17 @@ describe.skipIf(skip)('pulling from the reference registry anonymously', () => {
     await expect(source.resolve()).rejects.toMatchObject({ code: 'PLATFORM_NOT_FOUND' });
   });
 
+  it('reports a blob the registry does not hold as an incomplete image', async () => {
+    const { source } = await openRegistrySource(`${registry.host}/moat/single:v1`, { env: env() });
+    const digest = digestOf(Buffer.from('never pushed'));
+    const desc = { mediaType: 'application/vnd.oci.image.layer.v1.tar', digest, size: 12 };
+
+    await expect(source.openBlob(desc)).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringContaining('BLOB_UNKNOWN'),
+    });
+  });
+
   it.each([
     ['a missing tag', 'moat/single:nope'],
     ['a missing repository', 'moat/absent:v1'],

@@ -50,6 +50,13 @@ describe('errorForStatus', () => {
     expect(err.message).toContain('registry says: NAME_UNKNOWN: repository name not known');
   });
 
+  it('calls a missing blob an incomplete image, not a typo', () => {
+    const err = errorForStatus(404, [], { ...context, what: 'blob sha256:ab of x', kind: 'blob' });
+
+    expect(err).toMatchObject({ code: 'NOT_FOUND' });
+    expect(err.message).toContain('blob sha256:ab of x is missing from the registry');
+  });
+
   it('points at the credentials for 401 and 403', () => {
     for (const status of [401, 403]) {
       expect(errorForStatus(status, [], context).message).toContain(context.credentialsHint);

@@ -11,6 +11,8 @@ export interface RequestContext {
   what: string;
   /** `host/repo:tag`, named in "no such repository or tag". */
   reference: string;
+  /** A blob the manifest names but the registry lacks is a broken image, not a typo. */
+  kind?: 'manifest' | 'blob';
   /** Says where credentials were looked for or came from (already redacted). */
   credentialsHint: string;
 }
@@ -91,11 +93,19 @@ export function errorForStatus(
     );
   }
 
+  if (status === 404 && context.kind === 'blob') {
+    return new ImageError(
+      'NOT_FOUND',
+      `${context.what} is missing from the registry${said}; the image is incomplete there: ` +
+        'push it again',
+    );
+  }
+
   if (status === 404) {
     return new ImageError(
       'NOT_FOUND',
-      `no such repository or tag: ${context.reference} (${context.what} not found${said}); ` +
-        'check the name and tag, and that you are logged in to the right registry',
+      `no such repository or tag: ${context.reference}${said}; check the name and tag, and ` +
+        'that you are logged in to the right registry',
     );
   }
 
