@@ -3,6 +3,8 @@
 // form the data spells it (Go without `v`).
 import { indexName } from '../advisories/ecosystem.js';
 import type { OsRelease, Package } from '../inventory/model.js';
+import { isOsPackage } from '../report/packages.js';
+import { targetPath } from '../report/targets.js';
 
 export interface Lookup {
   /** Ecosystems to query, most specific first (`Ubuntu:22.04:LTS`, `Ubuntu:22.04`). */
@@ -87,22 +89,7 @@ function distroLookup(pkg: Package, os: OsRelease | undefined): LookupOutcome {
   }
 }
 
-/** The report group of a package: `os`, or the install root / lockfile it came from. */
+/** The report group of a package: `os`, or the install tree, archive or lockfile it came from. */
 export function targetOf(pkg: Package): string {
-  if (osTypes.has(pkg.type)) {
-    return 'os';
-  }
-
-  const path = pkg.locations[0]?.path;
-  if (path === undefined) {
-    return pkg.type;
-  }
-
-  const modules = path.indexOf('/node_modules/');
-  if (modules >= 0) {
-    return `${path.slice(0, modules) || '/'} (npm)`;
-  }
-
-  const site = path.match(/^(.*\/(?:site|dist)-packages)\//);
-  return site?.[1] ?? path;
+  return isOsPackage(pkg) ? 'os' : targetPath(pkg);
 }

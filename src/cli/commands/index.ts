@@ -4,8 +4,9 @@ import type { CliIo } from '../io.js';
 import { register as audit } from './audit.js';
 import { register as db } from './db.js';
 import { register as sbom } from './sbom.js';
+import { register as scan } from './scan.js';
 import { register as versionCompare } from './version-compare.js';
 
 type Register = (program: Command, io: CliIo) => void;
 
-export const commands: Register[] = [sbom, audit, db, versionCompare];
+export const commands: Register[] = [sbom, audit, db, versionCompare, scan];
