@@ -2,7 +2,7 @@
 // scanner has, unpacking the same layer blobs with `tar -xzf` into tmpfs, and measures
 // Moat's peak memory from outside. See docs/benchmarks.md for the method and results.
 //
-//   npm run bench [-- --quick] [-- --json] [-- --runs N]
+//   npm run bench [-- --quick] [-- --json] [-- --runs N] [-- --moat PATH/TO/bin/moat]
 import { spawnSync } from 'node:child_process';
 import { mkdir, readFile, rm, statfs } from 'node:fs/promises';
 import { cpus, release, totalmem } from 'node:os';
@@ -30,6 +30,7 @@ async function main(): Promise<void> {
       quick: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       runs: { type: 'string', default: '3' },
+      moat: { type: 'string', default: MOAT },
     },
   });
   const runs = Math.max(1, Number.parseInt(values.runs, 10) || 3);
@@ -48,8 +49,8 @@ async function main(): Promise<void> {
     console.error('warning: /dev/shm is not tmpfs here; the baseline includes disk writes');
   }
 
-  const missing = moatMissing();
-  const moatArgs = [MOAT, 'sbom', image.reference, '--format', 'json'];
+  const missing = moatMissing(values.moat);
+  const moatArgs = [values.moat, 'sbom', image.reference, '--format', 'json'];
   const baselineRuns: Measurement[] = [];
   const moatRuns: Measurement[] = [];
   try {
@@ -61,7 +62,9 @@ async function main(): Promise<void> {
       baselineRuns.push(await measure('sh', ['-c', EXTRACT, 'sh', target, ...blobs]));
       await rm(target, { recursive: true, force: true });
       if (missing === undefined) {
-        moatRuns.push(await measure(process.execPath, [...moatArgs, '--output', '/dev/null']));
+        // stdout goes to /dev/null through the wrapper. Never `--output /dev/null`: an atomic
+        // write (temp file + rename) would replace the device node.
+        moatRuns.push(await measure(process.execPath, moatArgs));
       }
     }
   } finally {
@@ -81,7 +84,7 @@ async function main(): Promise<void> {
   if (missing !== undefined) {
     result.missing = missing;
   } else {
-    result.moat = { command: `moat sbom ${image.reference} --format json --output /dev/null`,
+    result.moat = { command: `moat sbom ${image.reference} --format json > /dev/null`,
       ...summarize(moatRuns) };
     console.error('counting packages (one more, untimed run)');
     result.packages = await countPackages(moatArgs);
@@ -115,8 +118,8 @@ function describeImage(image: BuiltImage): BenchResult['image'] {
 }
 
 /** Why `moat sbom` cannot be timed here, or undefined when it answers `--help`. */
-function moatMissing(): string | undefined {
-  const help = spawnSync(process.execPath, [MOAT, 'sbom', '--help'], { encoding: 'utf8' });
+function moatMissing(moat: string): string | undefined {
+  const help = spawnSync(process.execPath, [moat, 'sbom', '--help'], { encoding: 'utf8' });
   if (help.status !== 0 || !help.stdout.includes('--format')) {
     return '`moat sbom --help` failed: run `npm run build`, or the sbom command is not there yet';
   }
