@@ -41,6 +41,8 @@ interface Found {
   licenses: string[];
   installed?: string;
   lockfiles: string[];
+  /** A lockfile marks it as needed only for development. */
+  dev?: boolean;
 }
 
 async function catalog(view: FileView): Promise<CatalogResult> {
@@ -73,6 +75,7 @@ async function catalog(view: FileView): Promise<CatalogResult> {
       } else if (!found.lockfiles.includes(meta.path)) {
         found.lockfiles.push(meta.path);
         found.licenses = found.licenses.length > 0 ? found.licenses : locked.licenses;
+        found.dev = locked.dev;
       }
     }
   });
@@ -118,6 +121,7 @@ function toPackage(found: Found): Package {
     }),
     licenses: found.licenses,
     locations: paths.map((path) => ({ path })),
+    metadata: found.dev === true ? { dev: 'true' } : {},
   };
 }
 

@@ -77,6 +77,7 @@ describe('npm cataloger with bad input', () => {
     );
     const { packages, warnings } = await npmCataloger.catalog(view, {});
 
+    expect(packages.find((p) => p.name === 'y')?.metadata).toEqual({ dev: 'true' });
     expect(packages.map((p) => `${p.name}@${p.version} ${p.licenses.join()}`)).toEqual([
       'ok@1.0.0 MIT',
       '@s/x@1.2.3 ISC',
