@@ -81,7 +81,7 @@ export async function collectImage(
   }
 
   return new ImageFileView({
-    entries: entries.values(),
+    entries,
     contents: results.store,
     scans: results.scans,
     warnings: results.warnings,

@@ -6,11 +6,18 @@ export function splitPath(path: string): string[] {
   return path.split('/').filter((part) => part !== '' && part !== '.');
 }
 
+// `/a/b` with no empty, `.` or `..` component: already normal, the common case.
+const NORMAL_PATH = /^(?:\/(?!\.\.?(?:\/|$))[^/]+)+$/;
+
 /**
  * Normalises a path read from an image to `/a/b`, resolving `..` lexically and clamping at
  * the root. Returns undefined for the root itself.
  */
 export function normaliseImagePath(path: string): string | undefined {
+  if (NORMAL_PATH.test(path)) {
+    return path;
+  }
+
   const stack: string[] = [];
   for (const part of splitPath(path)) {
     if (part === '..') {

@@ -14,8 +14,11 @@ import type { FileMeta, FileView } from './types.js';
 type ScanTable = Map<string, Map<string, unknown>> | Record<string, Record<string, unknown>>;
 
 export interface FileViewData {
-  /** Every entry of the final filesystem; paths absolute (`/usr/bin/env`). */
-  entries: Iterable<FileMeta>;
+  /**
+   * Every entry of the final filesystem; paths absolute (`/usr/bin/env`). A Map keyed by
+   * normalised path is adopted as is (no copy), which matters for large filesystems.
+   */
+  entries: Iterable<FileMeta> | Map<string, FileMeta>;
   /** Captured contents keyed by the entry's path (a store, a Map or a plain object). */
   contents?: ContentStore | Map<string, Buffer> | Record<string, Buffer | string>;
   /** Scanner results: path → cataloger name → result. */
@@ -26,15 +29,18 @@ export interface FileViewData {
 
 export class ImageFileView implements FileView {
   readonly warnings: Warning[];
-  private readonly byPath = new Map<string, FileMeta>();
+  private readonly byPath: Map<string, FileMeta>;
   private readonly contents: ContentStore;
   private readonly scans = new Map<string, Map<string, unknown>>();
 
   constructor(data: FileViewData) {
-    for (const meta of data.entries) {
-      const path = normaliseImagePath(meta.path);
-      if (path !== undefined) {
-        this.byPath.set(path, path === meta.path ? meta : { ...meta, path });
+    this.byPath = data.entries instanceof Map ? data.entries : new Map();
+    if (!(data.entries instanceof Map)) {
+      for (const meta of data.entries) {
+        const path = normaliseImagePath(meta.path);
+        if (path !== undefined) {
+          this.byPath.set(path, path === meta.path ? meta : { ...meta, path });
+        }
       }
     }
 
