@@ -31,8 +31,8 @@ async function catalog(view: FileView): Promise<CatalogResult> {
   const warnings: Warning[] = [];
 
   for (const meta of view.entries()) {
-    const scan = view.scanResult(meta.path, NAME) as BuildInfoScan | undefined;
-    if (meta.type !== 'file' || scan === undefined) {
+    const scan = meta.type === 'file' ? view.scanResult(meta.path, NAME) : undefined;
+    if (!isBuildInfoScan(scan)) {
       continue;
     }
 
@@ -63,6 +63,19 @@ async function catalog(view: FileView): Promise<CatalogResult> {
   }
 
   return { packages, warnings };
+}
+
+function isBuildInfoScan(value: unknown): value is BuildInfoScan {
+  if (typeof value !== 'object' || value === null || !('format' in value)) {
+    return false;
+  }
+
+  if (value.format !== 'inline') {
+    return value.format === 'pointer' || value.format === 'truncated';
+  }
+
+  return 'goVersion' in value && typeof value.goVersion === 'string'
+    && 'modinfo' in value && typeof value.modinfo === 'string';
 }
 
 function toPackages(info: GoModInfo, goVersion: string, path: string): Package[] {
