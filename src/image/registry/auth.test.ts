@@ -7,8 +7,8 @@ import { REGISTRY_NEEDS, startRegistry, type TestRegistry } from '../../testing/
 import { makeTempDir, skipReason } from '../../testing/requirements.js';
 import type { ImageSource } from '../types.js';
 import { openRegistrySource } from './index.js';
-import { buildSingleImage, skopeoPush } from './test-images.js';
-import { startFaultProxy, type Fault, type FaultProxy } from './test-proxy.js';
+import { buildSingleImage, skopeoPush } from '../../testing/registry-images.js';
+import { startFaultProxy, type Fault, type FaultProxy } from '../../testing/registry-proxy.js';
 
 const skip = skipReason('registry auth tests', REGISTRY_NEEDS);
 const b64 = (text: string) => Buffer.from(text).toString('base64');

@@ -3,8 +3,8 @@ import { REGISTRY_NEEDS } from '../../testing/registry.js';
 import { skipReason } from '../../testing/requirements.js';
 import { openRegistrySource } from './index.js';
 import type { Descriptor } from '../types.js';
-import { isBlob, isManifest, useFaultHarness } from './test-harness.js';
-import { startFaultProxy, type Fault } from './test-proxy.js';
+import { isBlob, isManifest, useFaultHarness } from '../../testing/registry-harness.js';
+import { startFaultProxy, type Fault } from '../../testing/registry-proxy.js';
 
 const skip = skipReason('registry transport fault tests', REGISTRY_NEEDS);
 

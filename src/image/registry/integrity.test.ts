@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { REGISTRY_NEEDS } from '../../testing/registry.js';
 import { skipReason } from '../../testing/requirements.js';
 import type { Descriptor } from '../types.js';
-import { isBlob, isManifest, useFaultHarness } from './test-harness.js';
-import type { Fault } from './test-proxy.js';
+import { isBlob, isManifest, useFaultHarness } from '../../testing/registry-harness.js';
+import type { Fault } from '../../testing/registry-proxy.js';
 
 const skip = skipReason('registry content fault tests', REGISTRY_NEEDS);
 

@@ -9,7 +9,11 @@ import { startRegistry, REGISTRY_NEEDS, type TestRegistry } from '../../testing/
 import { makeTempDir, skipReason } from '../../testing/requirements.js';
 import type { Descriptor, ImageSource, Platform } from '../types.js';
 import { openRegistrySource } from './index.js';
-import { buildMultiArchLayout, buildSingleImage, skopeoPush } from './test-images.js';
+import {
+  buildMultiArchLayout,
+  buildSingleImage,
+  skopeoPush,
+} from '../../testing/registry-images.js';
 
 const skip = skipReason('registry pull tests', REGISTRY_NEEDS);
 

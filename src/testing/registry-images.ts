@@ -4,8 +4,8 @@
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { buildImage, type BuiltImage } from '../../testing/images.js';
-import { run } from '../../testing/run.js';
+import { buildImage, type BuiltImage } from './images.js';
+import { run } from './run.js';
 
 const INDEX_MEDIA_TYPE = 'application/vnd.oci.image.index.v1+json';
 

@@ -3,14 +3,19 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import type { BuiltImage } from '../../testing/images.js';
-import { startRegistry, type TestRegistry } from '../../testing/registry.js';
-import { makeTempDir } from '../../testing/requirements.js';
-import type { ImageSource } from '../types.js';
-import { openRegistrySource, type RegistrySourceOptions } from './index.js';
-import { buildSingleImage, skopeoPush } from './test-images.js';
-import { startFaultProxy, type Fault, type FaultProxy, type SeenRequest } from './test-proxy.js';
-import type { RetryInfo } from './transport.js';
+import { openRegistrySource, type RegistrySourceOptions } from '../image/registry/index.js';
+import type { RetryInfo } from '../image/registry/transport.js';
+import type { ImageSource } from '../image/types.js';
+import type { BuiltImage } from './images.js';
+import { buildSingleImage, skopeoPush } from './registry-images.js';
+import {
+  startFaultProxy,
+  type Fault,
+  type FaultProxy,
+  type SeenRequest,
+} from './registry-proxy.js';
+import { startRegistry, type TestRegistry } from './registry.js';
+import { makeTempDir } from './requirements.js';
 
 export interface FaultHarness {
   registry: TestRegistry;
