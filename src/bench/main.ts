@@ -5,7 +5,7 @@
 //   npm run bench [-- --quick] [-- --json] [-- --runs N] [-- --moat PATH/TO/bin/moat]
 import { spawnSync } from 'node:child_process';
 import { mkdir, readFile, rm, statfs } from 'node:fs/promises';
-import { cpus, release, totalmem } from 'node:os';
+import { cpus, loadavg, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { cacheRoot, repoRoot } from '../testing/cache.js';
@@ -101,6 +101,7 @@ function describeMachine(): BenchResult['machine'] {
     memoryGiB: Math.round(totalmem() / 1024 ** 3),
     node: process.versions.node,
     kernel: release(),
+    loadAverage: loadavg().map((load) => Math.round(load * 100) / 100),
   };
 }
 

@@ -3,7 +3,15 @@ import type { Summary } from './measure.js';
 
 export interface BenchResult {
   date: string;
-  machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; kernel: string };
+  machine: {
+    cpus: number;
+    cpuModel: string;
+    memoryGiB: number;
+    node: string;
+    kernel: string;
+    /** 1, 5 and 15 minute load averages when the run ended: other work on the machine. */
+    loadAverage: number[];
+  };
   mode: 'full' | 'quick';
   image: {
     reference: string;
@@ -33,6 +41,7 @@ export function formatMarkdown(result: BenchResult): string {
   const rows: Array<[string, string]> = [
     ['date', result.date],
     ['machine', describeMachine(result.machine)],
+    ['load average at the end (1, 5, 15 min)', result.machine.loadAverage.join(', ')],
     ['image', `\`${image.reference}\` (${result.mode})`],
     ['layers', String(image.layers)],
     ['size compressed / uncompressed', `${size(image.compressedBytes)} / ` +
