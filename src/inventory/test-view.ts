@@ -31,12 +31,13 @@ export function buildView(
 
   for (const [path, spec] of Object.entries(files)) {
     const file = typeof spec === 'string' ? { content: spec } : spec;
-    const data = bytesOf(file.content);
+    let data: Buffer | undefined;
+    const bytes = () => (data ??= bytesOf(file.content));
     const type = file.type ?? 'file';
     const meta: FileMeta = {
       path,
       type,
-      size: type === 'file' ? data.length : 0,
+      size: type === 'file' ? sizeOf(file.content) : 0,
       mode: file.mode ?? (type === 'dir' ? 0o755 : 0o644),
       linkTarget: file.linkTarget,
       layer: file.layer,
@@ -45,14 +46,14 @@ export function buildView(
 
     for (const selector of selectors) {
       const want = selector.select(meta);
-      if (want?.kind === 'content' && data.length <= want.maxBytes) {
-        contents.set(path, data);
+      if (want?.kind === 'content' && meta.size <= want.maxBytes) {
+        contents.set(path, bytes());
       }
 
       if (want?.kind === 'scan') {
         const scanner = want.createScanner();
-        for (let at = 0; at < data.length; at += 65_536) {
-          scanner.write(data.subarray(at, at + 65_536));
+        for (let at = 0; at < meta.size; at += 65_536) {
+          scanner.write(bytes().subarray(at, at + 65_536));
         }
 
         const perFile = scans.get(path) ?? new Map<string, unknown>();
@@ -63,6 +64,14 @@ export function buildView(
   }
 
   return new ImageFileView({ entries, contents, scans });
+}
+
+function sizeOf(content: FixtureFile['content']): number {
+  if (content === undefined || typeof content === 'string' || Buffer.isBuffer(content)) {
+    return bytesOf(content).length;
+  }
+
+  return statSync(content.host).size;
 }
 
 function bytesOf(content: FixtureFile['content']): Buffer {
@@ -79,7 +88,7 @@ function bytesOf(content: FixtureFile['content']): Buffer {
 
 /**
  * The regular files and symlinks under a host directory as fixture entries at `prefix`,
- * keeping only paths `keep` accepts (content is read lazily by `buildView`).
+ * keeping only paths `keep` accepts (`buildView` reads only the content selectors want).
  */
 export function filesFromHostDir(
   dir: string,
