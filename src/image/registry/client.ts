@@ -30,20 +30,16 @@ export class RepositoryClient {
 
   /**
    * GETs `/v2/<repo>/<kind>/<ref>` and returns the successful reply (body unread); `what`
-   * names the object in error messages.
+   * names the object in error messages, `headers` are lower-case extra request headers.
    * @throws RegistryError or ImageError `NOT_FOUND` for error replies, after retries.
    */
   async get(
     kind: 'manifests' | 'blobs',
     ref: string,
     what: string,
-    accept?: string,
+    headers: Record<string, string> = {},
   ): Promise<TransportResponse> {
     const url = new URL(`/v2/${this.repository}/${kind}/${ref}`, this.base);
-    const headers: Record<string, string> = {};
-    if (accept !== undefined) {
-      headers.accept = accept;
-    }
 
     let reply = await this.send(url, headers);
     if (reply.response.status === 401) {

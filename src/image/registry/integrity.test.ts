@@ -62,7 +62,22 @@ describe.skipIf(skip)('registry content that does not match its digest or limits
     });
   });
 
-  it('reports a connection cut in the middle of a blob', async () => {
+  it('resumes a blob with a Range request after the connection is cut', async () => {
+    const layer = h.image.layers[1] as (typeof h.image.layers)[number];
+    const cut: Fault = { kind: 'truncate', bytes: 1000, cut: true };
+    const source = await h.through((req, n) =>
+      isBlob(layer.digest)(req) && n === 0 ? cut : undefined,
+    );
+    const desc = (await source.resolve()).layers[1] as Descriptor;
+
+    expect(await drain(await source.openBlob(desc))).toBe(layer.size);
+    const ranges = h.proxy?.seen.filter(isBlob(layer.digest)).map((r) => r.headers.range);
+    expect(ranges).toHaveLength(2);
+    expect(ranges?.[0]).toBeUndefined();
+    expect(ranges?.[1]).toMatch(/^bytes=[1-9]\d*-$/);
+  });
+
+  it('gives up on a blob whose connection keeps breaking', async () => {
     const layer = h.image.layers[1] as (typeof h.image.layers)[number];
     const cut: Fault = { kind: 'truncate', bytes: 1000, cut: true };
     const source = await h.through((req) => (isBlob(layer.digest)(req) ? cut : undefined));
@@ -72,6 +87,7 @@ describe.skipIf(skip)('registry content that does not match its digest or limits
       code: 'NETWORK_ERROR',
       message: expect.stringContaining('broke while reading'),
     });
+    expect(h.proxy?.seen.filter(isBlob(layer.digest))).toHaveLength(4);
   });
 
   it('stops waiting for a stalled blob', async () => {
@@ -80,7 +96,7 @@ describe.skipIf(skip)('registry content that does not match its digest or limits
     const source = await h.through(
       (req) => (isBlob(layer.digest)(req) ? stall : undefined),
       'moat/app:v1',
-      { timeoutMs: 1500 },
+      { timeoutMs: 800 },
     );
     const desc = (await source.resolve()).layers[1] as Descriptor;
 

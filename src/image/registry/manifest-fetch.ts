@@ -33,7 +33,7 @@ export async function fetchManifest(
   what: string,
 ): Promise<FetchedManifest> {
   const target = ref.digest ?? ref.tag ?? 'latest';
-  const reply = await client.get('manifests', target, what, MANIFEST_ACCEPT);
+  const reply = await client.get('manifests', target, what, { accept: MANIFEST_ACCEPT });
   const bytes = await readLimited(reply, maxBytes, what);
   const headerDigest = reply.response.headers.get('docker-content-digest');
   const digest = ref.digest ?? digestOf(bytes, algorithmOf(headerDigest));

@@ -5,7 +5,7 @@ import { createDigestVerifier } from '../digest.js';
 import type { ImageLimits } from '../limits.js';
 import { resolveImage } from '../resolve.js';
 import type { Descriptor, ImageSource, Platform, ResolvedImage } from '../types.js';
-import { openBody } from './body.js';
+import { openResumableBlob } from './blob-stream.js';
 import type { RepositoryClient } from './client.js';
 import { fetchManifest, fetchSmallBlob, isManifestDescriptor } from './manifest-fetch.js';
 import { formatRegistryReference, type RegistryReference } from './reference.js';
@@ -72,14 +72,18 @@ export class RegistrySource implements ImageSource {
 
   /**
    * Streams a blob; the stream fails with DIGEST_MISMATCH/SIZE_MISMATCH before it ends when
-   * the bytes are wrong, and with NETWORK_ERROR when the connection breaks or stalls.
+   * the bytes are wrong, and with NETWORK_ERROR when the connection breaks or stalls more
+   * often than it can be resumed.
    * @throws ImageError NOT_FOUND and RegistryError for the request itself.
    */
   async openBlob(desc: Descriptor): Promise<Readable> {
     const what = `blob ${desc.digest} of ${this.name}`;
     const verifier = createDigestVerifier({ digest: desc.digest, size: desc.size, what });
-    const reply = await this.options.client.get('blobs', desc.digest, what);
-    const body = openBody(reply);
+    const { client } = this.options;
+    const reply = await client.get('blobs', desc.digest, what);
+    const fetchFrom = (offset: number) =>
+      client.get('blobs', desc.digest, what, { range: `bytes=${offset}-` });
+    const body = openResumableBlob(reply, fetchFrom);
     this.open.add(body);
     body.on('close', () => this.open.delete(body));
     // pipeline destroys the verifier with the body's error, so readers always see it.
