@@ -12,7 +12,7 @@ import { getScheme } from '../versions/registry.js';
 import { matchInventory } from './match.js';
 
 const vulndata = resolve(import.meta.dirname, '..', '..', '..', 'shared', 'vulndata');
-const files = ['debian-12', 'npm', 'npm-malicious', 'pypi', 'go', 'maven']
+const files = ['debian-12', 'alpine', 'npm', 'npm-malicious', 'pypi', 'go', 'maven']
   .map((name) => join(vulndata, `${name}.jsonl`));
 const options = { schemeFor: getScheme };
 const debian12 = { id: 'debian', versionId: '12', idLike: [] };
@@ -108,6 +108,25 @@ describe.skipIf(!existsSync(vulndata))('matchInventory with the real OSV data', 
     });
   });
 
+  describe('Alpine packages (matched by origin and branch)', () => {
+    const alpine = { id: 'alpine', versionId: '3.19.1', idLike: [] };
+    const apk = (version: string): Package => pkg('apk', 'Alpine', 'libssl3', version, {
+      source: { name: 'openssl' }, locations: [{ path: '/lib/apk/db/installed' }],
+    });
+
+    it.each([
+      ['3.1.5-r0', true],
+      ['3.1.6-r0', false],
+    ])('libssl3 %s (origin openssl) on 3.19 → ALPINE-CVE-2024-5535: %s', (version, hit) => {
+      const found = match([apk(version)], alpine).findings
+        .filter((f) => f.vulnerability.aliases.includes('ALPINE-CVE-2024-5535'));
+      expect(found.map((f) => f.vulnerability.id)).toEqual(hit ? ['CVE-2024-5535'] : []);
+      if (hit) {
+        expect(found[0]?.package).toMatchObject({ ecosystem: 'Alpine:v3.19', advisoryName: 'openssl' });
+      }
+    });
+  });
+
   describe('language ecosystems', () => {
     it.each([
       ['npm', 'npm', 'lodash', '4.17.15', 'CVE-2020-8203', true],
@@ -124,7 +143,7 @@ describe.skipIf(!existsSync(vulndata))('matchInventory with the real OSV data', 
       expect(allIds([pkg(type, ecosystem, name, version)]).includes(id)).toBe(hit);
     });
 
-    it.skipIf(getScheme('Maven') === undefined).each([
+    it.each([
       ['org.apache.logging.log4j:log4j-core', '2.14.1', true],
       ['org.apache.logging.log4j:log4j-core', '2.17.1', false],
     ])('Maven %s@%s → CVE-2021-44228: %s', (name, version, hit) => {
@@ -136,7 +155,7 @@ describe.skipIf(!existsSync(vulndata))('matchInventory with the real OSV data', 
         .filter((f) => [f.vulnerability.id, ...f.vulnerability.aliases].includes('CVE-2020-14343'));
       expect(findings).toHaveLength(1);
       expect(findings[0]?.vulnerability).toMatchObject({
-        id: 'GHSA-8q59-q68h-6hv4', aliases: ['CVE-2020-14343', 'PYSEC-2021-142'],
+        id: 'CVE-2020-14343', aliases: ['GHSA-8q59-q68h-6hv4', 'PYSEC-2021-142'],
       });
     });
 

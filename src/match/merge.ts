@@ -77,7 +77,7 @@ function clusterHits(hits: Hit[], records: Map<string, AdvisorySummary>): Hit[][
   return [...clusters.values()];
 }
 
-// The id people search for first: a CVE when one of the records is a CVE, then GHSA.
+// The id people search for first: a CVE, then GHSA, then malicious-package ids.
 function primaryRank(id: string): number {
   if (id.startsWith('CVE-')) return 0;
   if (id.startsWith('GHSA-')) return 1;
@@ -106,7 +106,9 @@ function toFinding(cluster: Hit[], records: Map<string, AdvisorySummary>): Findi
   const all = sorted.map((h) => records.get(h.advisoryId) as AdvisorySummary);
 
   const ids = new Set(all.flatMap((r) => [r.id, ...(r.aliases ?? []), ...(r.upstream ?? [])]));
-  ids.delete(main.id);
+  // Banks track CVEs: show the CVE id when any merged record names one.
+  const shown = [...ids].sort((a, b) => primaryRank(a) - primaryRank(b))[0] ?? main.id;
+  ids.delete(shown);
   const rating = bestRating(sorted.flatMap((hit) => {
     const record = records.get(hit.advisoryId) as AdvisorySummary;
     return hit.entries.map((entry) => rateAdvisory(record, entry));
@@ -119,7 +121,7 @@ function toFinding(cluster: Hit[], records: Map<string, AdvisorySummary>): Findi
   return {
     kind: all.some((r) => isMalicious(r.id)) ? 'malicious' : 'vulnerability',
     vulnerability: {
-      id: main.id,
+      id: shown,
       aliases: [...ids].sort(),
       ...(summary === undefined ? {} : { summary: summary.slice(0, 300) }),
       references: references.slice(0, 50),
