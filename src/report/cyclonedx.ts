@@ -181,6 +181,7 @@ function buildBom(
     bom.components.add(component);
     image.dependencies.add(component.bomRef);
   });
+
   return bom;
 }
 

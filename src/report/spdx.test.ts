@@ -31,6 +31,7 @@ interface SpdxDoc {
   dataLicense: string;
   SPDXID: string;
   documentNamespace: string;
+  comment?: string;
   creationInfo: { created: string; creators: string[] };
   documentDescribes: string[];
   packages: SpdxPackage[];
@@ -85,6 +86,14 @@ describe('formatSpdx', () => {
       creationInfo: { created: '2026-12-03T10:00:00Z', creators: ['Tool: moat-0.1.0'] },
       documentDescribes: ['SPDXRef-Image'],
     });
+  });
+
+  it('says in the document comment when the scan raised warnings', () => {
+    expect(render().comment).toBe(
+      'Moat raised 1 warning while reading the image (DPKG_ENTRY_INVALID); '
+        + 'packages in the files concerned may be missing.',
+    );
+    expect(render(bareInventory()).comment).toBeUndefined();
   });
 
   it('gives every element a unique SPDXID made of allowed characters only', () => {

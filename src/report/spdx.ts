@@ -35,6 +35,7 @@ interface SpdxDocument {
   name: string;
   documentNamespace: string;
   creationInfo: { created: string; creators: string[] };
+  comment?: string;
   documentDescribes: string[];
   packages: SpdxPackage[];
   hasExtractedLicensingInfos?: ExtractedLicense[];
@@ -54,6 +55,18 @@ export function spdxTimestamp(now: Date): string {
 
 function namespaceFor(name: string, uuid: string): string {
   return `${NAMESPACE_PREFIX}/${spdxIdPart(name)}-${uuid}`;
+}
+
+// An SBOM that silently lacks packages misleads an auditor: say when the scan warned.
+function warningComment(inventory: Inventory): string | undefined {
+  const n = inventory.warnings.length;
+  if (n === 0) {
+    return undefined;
+  }
+
+  const codes = [...new Set(inventory.warnings.map((w) => w.code))].sort().join(', ');
+  return `Moat raised ${n} warning${n === 1 ? '' : 's'} while reading the image (${codes}); `
+    + 'packages in the files concerned may be missing.';
 }
 
 function buildDocument(inventory: Inventory, options: SpdxOptions, uuid: string): SpdxDocument {
@@ -77,6 +90,7 @@ function buildDocument(inventory: Inventory, options: SpdxOptions, uuid: string)
   }));
   const licenses = extracted.list();
   const name = inventory.image.reference;
+  const comment = warningComment(inventory);
   return {
     spdxVersion: 'SPDX-2.3',
     dataLicense: 'CC0-1.0',
@@ -87,6 +101,7 @@ function buildDocument(inventory: Inventory, options: SpdxOptions, uuid: string)
       created: spdxTimestamp(options.now),
       creators: [`Tool: moat-${options.toolVersion}`],
     },
+    ...(comment === undefined ? {} : { comment }),
     documentDescribes: [IMAGE_ID],
     packages: elements,
     ...(licenses.length === 0 ? {} : { hasExtractedLicensingInfos: licenses }),
