@@ -5,6 +5,7 @@ import { loadCatalog } from '../../posture/catalog/load.js';
 import { hasInputErrors, type AuditReport } from '../../posture/finding.js';
 import { readInputs } from '../../posture/inputs.js';
 import { auditDockerfiles } from '../../posture/dockerfile/audit.js';
+import { registerHost } from './audit-host.js';
 import {
   auditCompose,
   DEFAULT_COMPOSE_CDE_LABEL,
@@ -21,7 +22,7 @@ import { parseStandard, type Standard } from '../../posture/standards.js';
 import { wantsColour, writeResult, type CliIo } from '../io.js';
 import { PolicyFailure } from '../main.js';
 
-interface ReportFlags {
+export interface ReportFlags {
   standard: string;
   format: string;
   output?: string;
@@ -135,6 +136,7 @@ Examples:
 
   registerCompose(audit, io);
   registerDockerfile(audit, io);
+  registerHost(audit, io, { withReportFlags, finishReport, parseLabel, collect });
 }
 
 function registerDockerfile(audit: Command, io: CliIo): void {

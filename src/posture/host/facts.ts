@@ -1,0 +1,132 @@
+// Reduces a container's init process to container facts, judged against the host's reference
+// process (PID 1, or this process when PID 1 cannot be read). Pure.
+// Capabilities held inside a user namespace are not host capabilities, so they are judged only
+// for processes in the initial user namespace. For gVisor (runsc) the host sees the sandbox
+// process: its PID/IPC/UTS/cgroup namespaces are the Sentry's business and are not judged.
+import { posix } from 'node:path';
+import { DEFAULT_CAPABILITIES, type ContainerFacts, type Fact } from '../container/facts.js';
+import { isSensitiveHostPath } from '../k8s/checks/volumes.js';
+import { capabilityNames, isInitialUserNamespace } from './parse.js';
+import type { NamespaceName, ProcessSnapshot } from './process.js';
+
+export interface ContainerIdentity {
+  id: string;
+  name: string;
+  pid: number;
+  /** runc, crun, runsc, kata, or unknown. */
+  runtime: string;
+  image?: string;
+  labels: Record<string, string>;
+  /** Where it was found: podman, runc-state, cgroup. */
+  source: string;
+}
+
+export interface HostFactOptions {
+  cdeLabel: { key: string; value: string };
+  sandboxRuntimes: string[];
+}
+
+export interface Reference {
+  capBnd: bigint;
+  namespaces: Partial<Record<NamespaceName, string>>;
+}
+
+// Filesystems a runtime mounts for every container; only other mounts can be host binds.
+const RUNTIME_FS = new Set([
+  'proc',
+  'sysfs',
+  'tmpfs',
+  'devpts',
+  'mqueue',
+  'cgroup',
+  'cgroup2',
+  'overlay',
+  'shm',
+  'ramfs',
+  'securityfs',
+  'nsfs',
+  'fuse.fuse-overlayfs',
+  'bpf',
+  'tracefs',
+  'debugfs',
+  'hugetlbfs',
+]);
+const SOCKETS = new Set(['docker.sock', 'containerd.sock', 'crio.sock', 'podman.sock']);
+const SANDBOXED = new Set(['runsc', 'kata', 'kata-runtime', 'kata-qemu', 'kata-fc', 'kata-clh']);
+
+export function hostFacts(
+  proc: ProcessSnapshot,
+  container: ContainerIdentity,
+  reference: Reference,
+  options: HostFactOptions,
+): ContainerFacts {
+  const status = `/proc/${proc.pid}/status`;
+  const fact = <T>(value: T, path: string): Fact<T> => ({ value, path });
+  const sandbox = SANDBOXED.has(container.runtime);
+  const initialUserNs = isInitialUserNamespace(proc.uidMap);
+  const shared = (ns: NamespaceName): Fact<boolean> | undefined => {
+    const mine = proc.namespaces[ns];
+    const host = reference.namespaces[ns];
+    if (mine === undefined || host === undefined) {
+      return undefined;
+    }
+
+    return fact(mine === host, `/proc/${proc.pid}/ns/${ns}`);
+  };
+  const root = proc.mounts.find((m) => m.mountPoint === '/');
+  const facts: ContainerFacts = {
+    hostNamespaces: {
+      network: shared('net'),
+      ...(sandbox
+        ? {}
+        : { pid: shared('pid'), ipc: shared('ipc'), uts: shared('uts'), cgroup: shared('cgroup') }),
+    },
+    seccompDisabled: fact(proc.status.seccomp === 0, `${status} Seccomp`),
+    noNewPrivileges: fact(proc.status.noNewPrivs, `${status} NoNewPrivs`),
+    runsAsRoot: fact(proc.status.uid === 0, `${status} Uid`),
+    memoryLimit: limit(proc.limits.memory),
+    cpuLimit: limit(proc.limits.cpu),
+    pidsLimit: limit(proc.limits.pids),
+    sensitiveMounts: proc.mounts.flatMap((m) => {
+      const source = m.fsType === 'devtmpfs' ? posix.join('/dev', m.root) : m.root;
+      const bind = !RUNTIME_FS.has(m.fsType);
+      const socket =
+        SOCKETS.has(posix.basename(m.root)) || SOCKETS.has(posix.basename(m.mountPoint));
+      return bind && (socket || isSensitiveHostPath(source))
+        ? [fact(`${source} (at ${m.mountPoint})`, `/proc/${proc.pid}/mountinfo ${m.mountPoint}`)]
+        : [];
+    }),
+    userNamespace: fact(!initialUserNs, `/proc/${proc.pid}/uid_map`),
+  };
+  if (initialUserNs) {
+    const bounding = proc.status.capBnd;
+    const extra = capabilityNames(bounding).filter((c) => !DEFAULT_CAPABILITIES.has(c));
+    facts.privileged = fact(
+      (bounding & reference.capBnd) === reference.capBnd && proc.status.seccomp === 0,
+      `${status} CapBnd`,
+    );
+    facts.extraCapabilities = fact(extra, `${status} CapBnd`);
+    facts.allCapabilitiesDropped = fact(bounding === 0n, `${status} CapBnd`);
+  }
+
+  if (root !== undefined && !sandbox) {
+    facts.readOnlyRoot = fact(root.options.includes('ro'), `/proc/${proc.pid}/mountinfo /`);
+  }
+
+  if (proc.appArmor !== undefined) {
+    facts.appArmorDisabled = fact(proc.appArmor === 'unconfined', `/proc/${proc.pid}/attr/current`);
+  }
+
+  if (container.labels[options.cdeLabel.key] === options.cdeLabel.value) {
+    facts.sandboxedForCardholderData = fact(
+      options.sandboxRuntimes.includes(container.runtime),
+      `runtime ${container.runtime}`,
+    );
+  }
+
+  return facts;
+}
+
+function limit(value: { set: boolean; file: string } | undefined): Fact<boolean> | undefined {
+  return value === undefined ? undefined : { value: value.set, path: value.file };
+}
