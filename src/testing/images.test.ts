@@ -87,6 +87,14 @@ describe.skipIf(skipReason('image builder checks', { tools: ['skopeo', 'zstd', '
       await expect(buildImage(join(temp.dir, 'bad'), bad)).rejects.toThrow(/2 layers/);
     });
 
+    it('fails on an unreadable source and leaves no partial blob', async () => {
+      const layout = join(temp.dir, 'missing');
+      const bad: ImageSpec = { layers: [{ from: join(temp.dir, 'no-such-dir') }] };
+
+      await expect(buildImage(layout, bad)).rejects.toThrow(/ENOENT/);
+      expect(await readdir(join(layout, 'blobs', 'sha256'))).toEqual([]);
+    });
+
     it('rejects zstd layers in Docker format', async () => {
       const bad: ImageSpec = { ...spec('zstd'), format: 'docker' };
       await expect(buildImage(join(temp.dir, 'dz'), bad)).rejects.toThrow(/zstd/);

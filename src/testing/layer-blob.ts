@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { rename, stat } from 'node:fs/promises';
+import { rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Duplex, PassThrough, Transform } from 'node:stream';
 import type { Readable } from 'node:stream';
@@ -59,7 +59,12 @@ export async function writeLayerBlob(
   const written = pipeline(tar, tarDigest, compressor(compression, gzipLevel), blobDigest,
     createWriteStream(tmp));
 
-  await Promise.all([written, addEntries(tar, entries, counts)]);
+  try {
+    await Promise.all([written, addEntries(tar, entries, counts)]);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
 
   const hex = blobDigest.hash.digest('hex');
   await rename(tmp, join(blobsDir, hex));
