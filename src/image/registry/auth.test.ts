@@ -205,7 +205,7 @@ describe.skipIf(skip)('pulling with token authentication', () => {
     expect(mine).toEqual([{ user: 'reader', scopes: [scope], granted: [scope] }]);
   });
 
-  it('reuses a cached token until it expires', async () => {
+  it('reuses a cached token until it expires, then renews it once for parallel pulls', async () => {
     let clock = Date.now();
     const auths = { [registry.host]: { auth: b64('reader:r-pw') } };
     const authFile = await writeAuthFile(temp.dir, 'clock.json', { auths });
@@ -217,11 +217,12 @@ describe.skipIf(skip)('pulling with token authentication', () => {
     const requests = registry.tokenServer?.requests ?? [];
     const before = requests.length;
 
-    await source.resolve();
+    const resolved = await source.resolve();
     await source.resolve();
     expect(requests.length - before).toBe(1);
     clock += 301_000;
-    await source.resolve();
+    const streams = await Promise.all(resolved.layers.map((l) => source.openBlob(l)));
+    await Promise.all(streams.map((s) => s.toArray()));
     expect(requests.length - before).toBe(2);
   });
 

@@ -22,6 +22,8 @@ export class Authorizer {
   private challenge: Challenge | undefined;
   private credential: Promise<FoundCredential | undefined> | undefined;
   private readonly tokens = new Map<string, BearerToken>();
+  /** Token requests in flight, so parallel blob downloads share one. */
+  private readonly pending = new Map<string, Promise<string>>();
 
   constructor(private readonly options: AuthorizerOptions) {}
 
@@ -85,7 +87,17 @@ export class Authorizer {
     )}) in ${found.origin}, and that they may pull this repository`;
   }
 
-  private async refreshToken(scope: string): Promise<string> {
+  private refreshToken(scope: string): Promise<string> {
+    let request = this.pending.get(scope);
+    if (request === undefined) {
+      request = this.requestToken(scope).finally(() => this.pending.delete(scope));
+      this.pending.set(scope, request);
+    }
+
+    return request;
+  }
+
+  private async requestToken(scope: string): Promise<string> {
     const challenge = this.challenge as Challenge;
     const found = await this.lookup();
     const token = await fetchBearerToken(
