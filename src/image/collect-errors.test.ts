@@ -101,11 +101,15 @@ describe.skipIf(skipReason('collector error handling', { tools: ['zstd'] }))('ba
       editManifest(image.layout, (m) => {
         m.layers[0]!.digest = `sha256:${'a'.repeat(64)}`;
       })],
-  ])('rejects a bad %s with %s', async (_name, code, spoil) => {
+  ])('rejects a bad %s with %s', async (name, code, spoil) => {
     const image = await build();
     await spoil(image);
 
-    await expect(collectRef(image.reference)).rejects.toMatchObject({ code });
+    const error = collectRef(image.reference);
+    await expect(error).rejects.toMatchObject({ code });
+    if (name.startsWith('layer') || name === 'missing blob') {
+      await expect(error).rejects.toThrow(/layer 0 \(sha256:[0-9a-f]{64}\)/);
+    }
   });
 
   it.each([

@@ -171,6 +171,17 @@ describe.skipIf(skipReason('collector', { tools: ['zstd'] }))('collectImage', ()
     await view.close();
   });
 
+  it('reads entries whose names need PAX headers', async () => {
+    const long = `opt/${'a'.repeat(150)}/${'b'.repeat(120)}.txt`;
+    const { view } = await collect(
+      { layers: [{ files: { [long]: 'deep' } }] },
+      [contentCataloger('c', [`/${long}`])],
+    );
+
+    expect((await view.readFile(`/${long}`))?.toString()).toBe('deep');
+    await view.close();
+  });
+
   it('scans content without keeping it', async () => {
     const { view } = await collect(
       { layers: [{ files: { 'etc/passwd': 'root\nbin\n' } }] },

@@ -1,6 +1,6 @@
 // Opens one layer of an image and walks its entries, with progress and the media type check.
 import { pipeline, Transform, type TransformCallback } from 'node:stream';
-import { describeLayer } from './errors.js';
+import { describeLayer, ImageError } from './errors.js';
 import type { LayerEntry } from './layers/entry.js';
 import { readLayer, type EntrySink, type ImageCounters } from './layers/read-layer.js';
 import type { ImageLimits } from './limits.js';
@@ -34,12 +34,14 @@ export async function walkLayer(
 
   const what = `${describeLayer(index, desc.digest)} of ${walk.image.reference}`;
   const declared = layerCompression(desc.mediaType, what);
-  const blob = await walk.source.openBlob(desc);
+  const blob = await walk.source.openBlob(desc).catch((err: unknown) => {
+    throw nameLayer(err, what);
+  });
   const counted =
     walk.onBlobBytes === undefined
       ? blob
       : pipeline(blob, tap(walk.onBlobBytes), () => undefined);
-  await readLayer(counted, {
+  const reading = readLayer(counted, {
     what,
     declared,
     limits: walk.limits,
@@ -51,6 +53,18 @@ export async function walkLayer(
         message: `${what} is declared ${declared} but its bytes are ${detected}; read as such`,
       }),
   });
+  await reading.catch((err: unknown) => {
+    throw nameLayer(err, what);
+  });
+}
+
+// Errors from the source (a bad digest, a missing blob) get the layer's index in their message.
+function nameLayer(err: unknown, what: string): unknown {
+  if (!(err instanceof ImageError) || err.message.startsWith(what)) {
+    return err;
+  }
+
+  return new ImageError(err.code, `${what}: ${err.message}`, { cause: err });
 }
 
 function tap(onBytes: (bytes: number) => void): Transform {
