@@ -7,7 +7,8 @@ import { makeTempDir, skipReason } from '../../../testing/requirements.js';
 import { catalogFiles } from '../../catalog.js';
 import { osDetector } from '../../os.js';
 import { buildView } from '../../test-view.js';
-import { parseSourceRpm, rpmCataloger } from './cataloger.js';
+import { rpmCataloger } from './cataloger.js';
+import { parseSourceRpm } from './package.js';
 
 const SPEC = (name: string, extra: string) => `Name: ${name}
 Version: 1.2.3
@@ -53,6 +54,55 @@ describe.skipIf(noRpm)('rpm cataloger', () => {
 
   afterAll(() => cleanup());
 
+  // The header blobs rpm stored, straight from its sqlite database.
+  const storedBlobs = (): Buffer[] => {
+    const db = new Database(Buffer.from(rpmdb.map((b, i) => (i === 18 || i === 19 ? 1 : b))));
+    const query = db.prepare('SELECT blob FROM Packages ORDER BY hnum');
+    const rows = query.all() as Array<{ blob: Buffer }>;
+    db.close();
+    return rows.map((row) => row.blob);
+  };
+
+  it.skipIf(skipReason('Berkeley DB rpm database', { tools: ['db5.3_load'] }))(
+    'reads the same packages from a Berkeley DB Packages file',
+    async () => {
+      // db_load's bytevalue dump: hex key and value lines, as db_dump writes them.
+      const lines = ['VERSION=3', 'format=bytevalue', 'type=hash', 'HEADER=END'];
+      storedBlobs().forEach((blob, i) => {
+        const key = Buffer.alloc(4);
+        key.writeUInt32LE(i + 1);
+        lines.push(` ${key.toString('hex')}`, ` ${blob.toString('hex')}`);
+      });
+      writeFileSync(join(dir, 'dump.txt'), `${[...lines, 'DATA=END'].join('\n')}\n`);
+      run('db5.3_load', ['-f', 'dump.txt', 'Packages'], dir);
+      const bdb = readFileSync(join(dir, 'Packages'));
+
+      const view = buildView({ '/var/lib/rpm/Packages': { content: bdb } }, [rpmCataloger]);
+      const { packages, warnings } = await rpmCataloger.catalog(view, {});
+
+      expect(warnings).toEqual([]);
+      expect(packages.map((p) => `${p.name}@${p.version}`).sort()).toEqual([
+        'moat-hello@2:1.2.3-4.el9',
+        'moat-lib@1.2.3-4.el9',
+      ]);
+
+      // Break the first overflow page: that package is skipped with a warning.
+      const pageSize = bdb.readUInt32LE(20);
+      const broken = Buffer.from(bdb);
+      for (let p = 1; p * pageSize < broken.length; p++) {
+        if (broken[p * pageSize + 25] === 7) {
+          broken[p * pageSize + 25] = 0;
+          break;
+        }
+      }
+
+      const files = { '/var/lib/rpm/Packages': { content: broken } };
+      const result = await rpmCataloger.catalog(buildView(files, [rpmCataloger]), {});
+      expect(result.packages).toHaveLength(1);
+      expect(result.warnings).toMatchObject([{ code: 'RPM_DB_CORRUPT_ENTRY' }]);
+    },
+  );
+
   it('reads packages from a real sqlite rpm database', async () => {
     const view = buildView(
       { '/var/lib/rpm/rpmdb.sqlite': { content: rpmdb }, '/etc/os-release': OS_RELEASE },
@@ -76,9 +126,7 @@ describe.skipIf(noRpm)('rpm cataloger', () => {
   });
 
   it('skips a corrupt header blob with a warning and keeps the good one', async () => {
-    const good = new Database(Buffer.from(rpmdb.map((b, i) => (i === 18 || i === 19 ? 1 : b))));
-    const blob = (good.prepare('SELECT blob FROM Packages LIMIT 1').get() as { blob: Buffer }).blob;
-    good.close();
+    const blob = storedBlobs()[0] ?? Buffer.alloc(0);
     const path = join(dir, 'mixed.sqlite');
     const db = new Database(path);
     db.exec('CREATE TABLE Packages (hnum INTEGER PRIMARY KEY, blob BLOB NOT NULL)');
@@ -105,7 +153,8 @@ describe('rpm cataloger with unreadable databases', () => {
   it.each([
     ['/var/lib/rpm/rpmdb.sqlite', 'RPM_DB_INVALID', Buffer.from('not a database at all')],
     ['/var/lib/rpm/rpmdb.sqlite', 'RPM_DB_INVALID', emptySqlite],
-    ['/var/lib/rpm/Packages', 'RPM_DB_UNSUPPORTED', berkeleyHash],
+    ['/var/lib/rpm/Packages', 'RPM_DB_INVALID', berkeleyHash],
+    ['/var/lib/rpm/Packages', 'RPM_DB_INVALID', Buffer.alloc(8192, 0x11)],
     ['/usr/lib/sysimage/rpm/Packages.db', 'RPM_DB_UNSUPPORTED', Buffer.from('RpmP')],
   ])('warns about %s (%s)', async (path, code, content) => {
     const view = buildView({ [path]: { content } }, [rpmCataloger]);
