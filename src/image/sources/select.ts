@@ -42,6 +42,11 @@ export function chooseManifests(
     return named;
   }
 
+  const digests = new Set(manifests.map((m) => m.digest));
+  if (digests.size === 1 && manifests.length > 1) {
+    return [manifests[0] as Descriptor];
+  }
+
   const tags = new Set(manifests.flatMap((m) => namesOf(m).slice(0, 1)));
   if (tags.size > 1) {
     throw notFound(reference, 'holds several images; name one', manifests);
