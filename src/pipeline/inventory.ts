@@ -6,6 +6,7 @@ import { collectRootfs } from '../image/rootfs.js';
 import type { ImageLimits } from '../image/limits.js';
 import { layerRefs } from '../image/layer-refs.js';
 import { openImage } from '../image/open.js';
+import type { RetryInfo } from '../image/registry/index.js';
 import type { Platform, Progress } from '../image/types.js';
 import { catalogFiles } from '../inventory/catalog.js';
 import type { Cataloger } from '../inventory/cataloger.js';
@@ -23,6 +24,8 @@ export interface InventoryOptions {
   limits?: Partial<ImageLimits>;
   catalogers?: readonly Cataloger[];
   onProgress?: (progress: Progress) => void;
+  /** Told about each registry request that is retried after a 429, 5xx or network error. */
+  onRetry?: (info: RetryInfo) => void;
 }
 
 /** Selects the OS release files for the detector that runs before the catalogers. */
@@ -45,7 +48,12 @@ export async function buildInventory(
   const opened = await openImage(reference, {
     platform: options.platform,
     limits: options.limits,
-    registry: { insecure: options.insecure, authFile: options.authFile, env: options.env },
+    registry: {
+      insecure: options.insecure,
+      authFile: options.authFile,
+      env: options.env,
+      onRetry: options.onRetry,
+    },
   });
 
   if (opened.kind === 'rootfs') {

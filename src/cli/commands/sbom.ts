@@ -70,6 +70,8 @@ async function runSbom(io: CliIo, image: string, flags: SbomFlags): Promise<void
       env: io.env,
       limits: limitsFrom(flags),
       onProgress: progress === undefined ? undefined : (p) => progress.update(p),
+      // Query strings of storage redirects can carry signatures: log the path only.
+      onRetry: (info) => io.log.warn({ ...info, url: info.url.split('?')[0] }, 'registry retry'),
     });
   } finally {
     progress?.done();
