@@ -33,7 +33,10 @@ export function summarize(record: OsvRecord): AdvisorySummary {
 export interface AffectedRow {
   advisoryId: string;
   ecosystem: string;
+  /** The entry; its `versions` list may be left out and answered by `listsVersion`. */
   entry: OsvAffected;
+  /** True when the entry's explicit `versions` list holds exactly this version. */
+  listsVersion: (version: string) => boolean;
 }
 
 /** Where records came from and how to ask for changes since. */

@@ -167,6 +167,14 @@ describe.skipIf(!existsSync(vulndata))('matchInventory with the real OSV data', 
       });
     });
 
+    it.each([
+      ['9.1.1', true],
+      ['9.1.2', false],
+    ])('matches explicit versions lists exactly: @arkadium/eagle-user-client %s → %s', (v, hit) => {
+      const found = allIds([pkg('npm', 'npm', '@arkadium/eagle-user-client', v)]);
+      expect(found.includes('MAL-2022-81')).toBe(hit);
+    });
+
     it('marks findings unknown when the installed version cannot be read', () => {
       const result = match([pkg('npm', 'npm', 'lodash', 'not-a-version')]);
       expect(result.findings.length).toBeGreaterThan(0);

@@ -93,7 +93,7 @@ function matchLookup(
 
     const schemes = { ecosystem: scheme, semver: options.schemeFor('semver') };
     for (const row of reader.affectedFor(ecosystem, lookup.name)) {
-      const verdict = evaluateEntry(lookup.version, row.entry, schemes);
+      const verdict = evaluateEntry(lookup.version, row.entry, schemes, row.listsVersion);
       stats.gitRangesSkipped += verdict.gitRangesSkipped;
       if (verdict.status === 'not-affected') {
         continue;

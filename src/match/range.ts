@@ -21,14 +21,18 @@ export interface RangeSchemes {
 
 type RangeResult = 'affected' | 'not-affected' | 'unknown';
 
-/** Evaluates `version` against one entry; never throws. */
+/**
+ * Evaluates `version` against one entry; never throws. `listsVersion` answers for the entry's
+ * `versions` list when the store keeps it apart.
+ */
 export function evaluateEntry(
   version: string,
   entry: OsvAffected,
   schemes: RangeSchemes,
+  listsVersion = (v: string): boolean => entry.versions?.includes(v) === true,
 ): EntryVerdict {
   const verdict: EntryVerdict = { status: 'not-affected', fixed: [], gitRangesSkipped: 0 };
-  if (entry.versions?.includes(version) === true) {
+  if (listsVersion(version)) {
     verdict.status = 'affected';
   }
 

@@ -10,6 +10,23 @@ import {
 import { beginWrite, openDatabase, type Db } from './database.js';
 import { latestVersion } from './migrations.js';
 
+interface PackageRow {
+  advisory_id: string;
+  entry: string;
+  versions: string | null;
+}
+
+function toAffectedRow(row: PackageRow, ecosystem: string): AffectedRow {
+  const entry = JSON.parse(row.entry) as AffectedRow['entry'];
+  const { versions } = row;
+  // A cheap text search first; the list is parsed only when the quoted version occurs in it.
+  const listsVersion = versions === null
+    ? (version: string) => entry.versions?.includes(version) === true
+    : (version: string) => versions.includes(JSON.stringify(version))
+      && (JSON.parse(versions) as string[]).includes(version);
+  return { advisoryId: row.advisory_id, ecosystem, entry, listsVersion };
+}
+
 interface SourceRow {
   name: string;
   url: string | null;
@@ -32,8 +49,8 @@ class SqliteAdvisoryStore implements AdvisoryStore {
   private readonly byId;
 
   constructor(private readonly db: Db) {
-    this.byPackage = db.prepare<[string, string], { advisory_id: string; entry: string }>(
-      'SELECT advisory_id, entry FROM affected_packages WHERE ecosystem = ? AND name = ?',
+    this.byPackage = db.prepare<[string, string], PackageRow>(
+      'SELECT advisory_id, entry, versions FROM affected_packages WHERE ecosystem = ? AND name = ?',
     );
     this.byId = db.prepare<[string], { summary: string }>(
       'SELECT summary FROM advisories WHERE id = ?',
@@ -41,11 +58,7 @@ class SqliteAdvisoryStore implements AdvisoryStore {
   }
 
   affectedFor(ecosystem: string, name: string): AffectedRow[] {
-    return this.byPackage.all(ecosystem, name).map((row) => ({
-      advisoryId: row.advisory_id,
-      ecosystem,
-      entry: JSON.parse(row.entry) as AffectedRow['entry'],
-    }));
+    return this.byPackage.all(ecosystem, name).map((row) => toAffectedRow(row, ecosystem));
   }
 
   getSummaries(ids: Iterable<string>): Map<string, AdvisorySummary> {
@@ -140,9 +153,8 @@ function createWriter(db: Db): AdvisoryWriter {
       withdrawn = excluded.withdrawn, source = excluded.source, summary = excluded.summary,
       record = excluded.record`);
   const dropAffected = db.prepare('DELETE FROM affected_packages WHERE advisory_id = ?');
-  const addAffected = db.prepare(
-    'INSERT INTO affected_packages (advisory_id, ecosystem, name, entry) VALUES (?, ?, ?, ?)',
-  );
+  const addAffected = db.prepare(`INSERT INTO affected_packages
+    (advisory_id, ecosystem, name, entry, versions) VALUES (?, ?, ?, ?, ?)`);
   const sourceOf = db.prepare<[string], SourceRow>('SELECT * FROM sources WHERE name = ?');
   const putSource = db.prepare(`INSERT INTO sources
       (name, url, etag, last_modified, updated_at, records)
@@ -172,7 +184,10 @@ function createWriter(db: Db): AdvisoryWriter {
         }
 
         const { ecosystem, name } = entry.package;
-        addAffected.run(record.id, ecosystem, indexName(ecosystem, name), JSON.stringify(entry));
+        // The full record keeps everything; the index needs only what matching reads.
+        const { versions, database_specific: _unused, ...slim } = entry;
+        addAffected.run(record.id, ecosystem, indexName(ecosystem, name), JSON.stringify(slim),
+          versions === undefined ? null : JSON.stringify(versions));
       }
 
       return true;

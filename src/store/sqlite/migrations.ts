@@ -37,6 +37,12 @@ export const migrations: Migration[] = [
       )`,
     ],
   },
+  {
+    // `versions[]` lists move to their own column: matching then parses them only when the
+    // installed version appears in the text, which keeps large Debian lists off the hot path.
+    version: 2,
+    statements: ['ALTER TABLE affected_packages ADD COLUMN versions TEXT'],
+  },
 ];
 
 export const latestVersion = migrations.at(-1)?.version ?? 0;
