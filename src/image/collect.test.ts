@@ -102,6 +102,8 @@ describe.skipIf(skipReason('collector', { tools: ['zstd'] }))('collectImage', ()
             files: {
               'usr/bin/python3.11': 'PYTHON',
               'usr/bin/python3': { type: 'hardlink', target: 'usr/bin/python3.11' },
+              'usr/lib/pip.py': 'PIP',
+              'usr/bin/pip': { type: 'hardlink', target: 'usr/lib/pip.py' },
             },
           },
           { files: { 'usr/bin/python3.11': 'REPLACED' } },
@@ -115,10 +117,12 @@ describe.skipIf(skipReason('collector', { tools: ['zstd'] }))('collectImage', ()
 
     expect(view.lstat('/usr/bin/python3')).toMatchObject({
       type: 'hardlink',
+      size: 0,
       linkTarget: '/usr/bin/python3.11',
       layer: { index: 0 },
     });
     expect((await view.readFile('/usr/bin/python3'))?.toString()).toBe('PYTHON');
+    expect(view.lstat('/usr/bin/pip')?.size).toBe(3);
     expect(view.scanResult('/usr/bin/python3', 'lines')).toEqual({ bytes: 6, lines: 0 });
     await view.close();
   });

@@ -57,6 +57,10 @@ export async function collectImage(
         }
 
         const meta: FileMeta = { ...entry, layer: refs[index] };
+        if (meta.type === 'hardlink') {
+          meta.size = hardLinkSize(meta, entries);
+        }
+
         entries.set(meta.path, meta);
         const wants = wantsFor(meta, catalogers, results);
         if (wants === undefined) {
@@ -86,6 +90,13 @@ export async function collectImage(
     scans: results.scans,
     warnings: results.warnings,
   });
+}
+
+// Tar gives hard links no size; the target, written earlier in the same layer, knows it.
+function hardLinkSize(link: FileMeta, entries: ReadonlyMap<string, FileMeta>): number {
+  const target = link.linkTarget === undefined ? undefined : entries.get(link.linkTarget);
+  const sameLayer = target?.type === 'file' && target.layer?.index === link.layer?.index;
+  return sameLayer ? (target?.size ?? 0) : 0;
 }
 
 function newResults(limits: ImageLimits, options: CollectOptions): CaptureResults {
