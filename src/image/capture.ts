@@ -136,8 +136,8 @@ export function createCaptureSink(
       }
 
       if (keep) {
-        const data = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
-        await results.store.put(path, data);
+        // Always a copy: a chunk is a view into the decompressor's much larger buffer.
+        await results.store.put(path, Buffer.concat(chunks, bytes));
       }
     },
   };
