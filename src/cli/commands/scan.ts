@@ -8,6 +8,7 @@ import { advisoryDbPath, resolveCacheDir } from '../../advisories/cache-dir.js';
 import { databaseAge, formatAge, parseDuration } from '../../advisories/status-text.js';
 import { UsageError } from '../../errors.js';
 import type { Inventory } from '../../inventory/model.js';
+import { PolicyInputError } from '../../match/errors.js';
 import { parseIgnoreFile, type IgnoreRule } from '../../match/ignore-file.js';
 import { parseSeverity, type Severity } from '../../match/severity.js';
 import { parseVex, type VexStatement } from '../../match/vex.js';
@@ -104,10 +105,17 @@ export function register(program: Command, io: CliIo): void {
     .action((image: string | undefined, flags: ScanFlags) => runScan(io, image, flags));
 }
 
+async function readText(file: string, what: string): Promise<string> {
+  return readFile(file, 'utf8').catch((cause: unknown) => {
+    throw new PolicyInputError('UNREADABLE_INPUT', `cannot read the ${what} ${file}: check the path`,
+      { cause });
+  });
+}
+
 async function readInventory(io: CliIo, image: string | undefined, flags: ScanFlags):
   Promise<Inventory> {
   if (flags.sbom !== undefined) {
-    return parseMoatJson(await readFile(flags.sbom, 'utf8'));
+    return parseMoatJson(await readText(flags.sbom, 'inventory'));
   }
 
   if (image === undefined) {
@@ -128,10 +136,10 @@ async function readInventory(io: CliIo, image: string | undefined, flags: ScanFl
 async function readPolicyInputs(flags: ScanFlags):
   Promise<{ ignores: IgnoreRule[]; vex: VexStatement[] }> {
   const ignores = flags.ignoreFile === undefined ? []
-    : parseIgnoreFile(await readFile(flags.ignoreFile, 'utf8'), flags.ignoreFile);
+    : parseIgnoreFile(await readText(flags.ignoreFile, 'ignore file'), flags.ignoreFile);
   const vex: VexStatement[] = [];
   for (const file of flags.vex) {
-    vex.push(...parseVex(await readFile(file, 'utf8'), file));
+    vex.push(...parseVex(await readText(file, 'VEX document'), file));
   }
 
   return { ignores, vex };
