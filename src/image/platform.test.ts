@@ -53,6 +53,10 @@ describe('selectPlatform', () => {
     expect(selectPlatform([armv6], parsePlatform('linux/arm')).digest).toBe('v6');
   });
 
+  it('accepts a whole index', () => {
+    expect(selectPlatform({ manifests: index }, parsePlatform('linux/arm64')).digest).toBe('arm64');
+  });
+
   it('uses a single platform-less entry', () => {
     expect(selectPlatform([entry()], parsePlatform('linux/s390x')).size).toBe(1);
   });

@@ -72,11 +72,15 @@ function sameBase(a: Platform, b: Platform): boolean {
 }
 
 /**
- * Picks the manifest for `wanted` (default: the host) from an index's manifests: an exact
+ * Picks the manifest for `wanted` (default: the host) from an index (or its manifests): an exact
  * variant match first, then the same os/arch. An index with one platform-less entry yields it.
  * @throws ImageError PLATFORM_NOT_FOUND listing the platforms the index offers.
  */
-export function selectPlatform(manifests: readonly Descriptor[], wanted?: Platform): Descriptor {
+export function selectPlatform(
+  index: readonly Descriptor[] | { manifests: readonly Descriptor[] },
+  wanted?: Platform,
+): Descriptor {
+  const manifests = 'manifests' in index ? index.manifests : index;
   const target = normalisePlatform(wanted ?? hostPlatform());
   const candidates = manifests.filter((m) => m.platform !== undefined && !isAttestation(m));
   const exact = candidates.find((m) => {
