@@ -63,6 +63,8 @@ export interface DbStatus {
 export interface AdvisoryReader {
   /** Live entries for a package; `name` is already the ecosystem's index name. */
   affectedFor(ecosystem: string, name: string): AffectedRow[];
+  /** Every package name with live entries in an ecosystem (index names). */
+  indexedNames(ecosystem: string): Set<string>;
   /** Record summaries by id; unknown ids are absent from the result. */
   getSummaries(ids: Iterable<string>): Map<string, AdvisorySummary>;
   /** Every record with the source it came from, in id order. */

@@ -150,6 +150,13 @@ describe.skipIf(!existsSync(vulndata))('matchInventory with the real OSV data', 
       expect(allIds([pkg('maven', 'Maven', name, version)]).includes('CVE-2021-44228')).toBe(hit);
     });
 
+    it('finds the same in a large inventory, where names are filtered up front', () => {
+      const filler = Array.from({ length: 1_500 }, (_, i) => pkg('npm', 'npm', `no-such-${i}`, '1.0.0'));
+      const found = match([...filler, pkg('npm', 'npm', 'lodash', '4.17.15')]).findings;
+      expect(found.map((f) => f.vulnerability.id)).toContain('CVE-2020-8203');
+      expect(found.every((f) => f.package.name === 'lodash')).toBe(true);
+    });
+
     it('reports one vulnerability once with all its ids (GHSA + PYSEC + CVE)', () => {
       const findings = match([pkg('pypi', 'PyPI', 'PyYAML', '5.3.1')]).findings
         .filter((f) => [f.vulnerability.id, ...f.vulnerability.aliases].includes('CVE-2020-14343'));

@@ -2,7 +2,7 @@
 // reads the indexed `affected[]` entries, evaluates them with the ecosystem's version scheme,
 // then builds findings with one entry per vulnerability (aliases merged).
 import type { OsvAffected } from '../advisories/osv.js';
-import type { AdvisoryReader } from '../advisories/store.js';
+import type { AdvisoryReader, AffectedRow } from '../advisories/store.js';
 import type { Inventory, Warning } from '../inventory/model.js';
 import type { VersionScheme } from '../versions/scheme.js';
 import type { Finding } from './finding.js';
@@ -43,6 +43,7 @@ export function matchInventory(
   };
   const problems = new Map<string, number>();
   const hits: Hit[] = [];
+  const rows = rowSource(inventory, reader);
   // Binary packages of one source (libc6, libc-bin…) share their look-up and verdicts.
   const cached = new Map<string, LookupHit[]>();
 
@@ -58,7 +59,7 @@ export function matchInventory(
     const key = JSON.stringify([lookup.ecosystems, lookup.name, lookup.version]);
     let found = cached.get(key);
     if (found === undefined) {
-      found = matchLookup(lookup, reader, options, stats, problems);
+      found = matchLookup(lookup, rows, options, stats, problems);
       cached.set(key, found);
     }
 
@@ -74,9 +75,34 @@ export function matchInventory(
   return { findings, warnings, stats };
 }
 
+type RowSource = (ecosystem: string, name: string) => AffectedRow[];
+
+// Past this many packages of one ecosystem, loading its indexed names once is cheaper than
+// asking the store about every package (most packages have no advisories at all).
+const prefilterThreshold = 1_000;
+
+function rowSource(inventory: Inventory, reader: AdvisoryReader): RowSource {
+  const counts = new Map<string, number>();
+  for (const pkg of inventory.packages) {
+    counts.set(pkg.ecosystem, (counts.get(pkg.ecosystem) ?? 0) + 1);
+  }
+
+  const known = new Map<string, Set<string> | undefined>();
+  return (ecosystem, name) => {
+    if (!known.has(ecosystem)) {
+      const base = ecosystem.split(':')[0] ?? ecosystem;
+      const many = (counts.get(base) ?? 0) > prefilterThreshold;
+      known.set(ecosystem, many ? reader.indexedNames(ecosystem) : undefined);
+    }
+
+    const names = known.get(ecosystem);
+    return names === undefined || names.has(name) ? reader.affectedFor(ecosystem, name) : [];
+  };
+}
+
 function matchLookup(
   lookup: Lookup,
-  reader: AdvisoryReader,
+  rows: RowSource,
   options: MatchOptions,
   stats: MatchStats,
   problems: Map<string, number>,
@@ -92,7 +118,7 @@ function matchLookup(
     }
 
     const schemes = { ecosystem: scheme, semver: options.schemeFor('semver') };
-    for (const row of reader.affectedFor(ecosystem, lookup.name)) {
+    for (const row of rows(ecosystem, lookup.name)) {
       const verdict = evaluateEntry(lookup.version, row.entry, schemes, row.listsVersion);
       stats.gitRangesSkipped += verdict.gitRangesSkipped;
       if (verdict.status === 'not-affected') {

@@ -61,6 +61,14 @@ class SqliteAdvisoryStore implements AdvisoryStore {
     return this.byPackage.all(ecosystem, name).map((row) => toAffectedRow(row, ecosystem));
   }
 
+  indexedNames(ecosystem: string): Set<string> {
+    const rows = this.db
+      .prepare<[string], string>('SELECT DISTINCT name FROM affected_packages WHERE ecosystem = ?')
+      .pluck()
+      .all(ecosystem);
+    return new Set(rows);
+  }
+
   getSummaries(ids: Iterable<string>): Map<string, AdvisorySummary> {
     const found = new Map<string, AdvisorySummary>();
     for (const id of ids) {
