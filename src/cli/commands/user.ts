@@ -1,0 +1,103 @@
+// `moat user add|grant|revoke|list`: accounts and their project roles in the data dir.
+import type { Readable } from 'node:stream';
+import { InvalidArgumentError, type Command } from 'commander';
+import { AccessError } from '../../access/errors.js';
+import { checkName } from '../../access/names.js';
+import { isRole, ROLES, type Role } from '../../access/roles.js';
+import { withAccessStore } from '../../access/store/open-store.js';
+import { addUser } from '../../access/user-admin.js';
+import type { CliIo } from '../io.js';
+import { oneOf } from '../options.js';
+
+const EXAMPLES = `
+Examples:
+  $ moat user add alice                      # prints a generated password once
+  $ printf '%s\\n' "$PW" | moat user add bob --password-stdin
+  $ moat user grant alice publisher payments
+  $ moat user revoke alice publisher payments
+  $ moat user list --format json
+
+Roles per project: reader (pull), publisher (pull, push), maintainer (pull, push, delete).
+Every command takes --data DIR (default ./moat-data) and works while \`moat serve\` runs.
+`;
+
+export const DEFAULT_DATA_DIR = './moat-data';
+const MAX_STDIN_LINE = 1024;
+
+export function parseRole(text: string): Role {
+  if (!isRole(text)) {
+    throw new InvalidArgumentError(`use one of: ${ROLES.join(', ')}`);
+  }
+
+  return text;
+}
+
+export function register(program: Command, io: CliIo): void {
+  const user = program.command('user').description('manage registry users and their roles')
+    .addHelpText('after', EXAMPLES);
+
+  user.command('add').description('add a user (password from stdin, or generated and shown once)')
+    .argument('<name>').option('--password-stdin', 'read the password from the first stdin line')
+    .option('--data <dir>', 'Moat data directory', DEFAULT_DATA_DIR)
+    .action(async (name: string, flags: { passwordStdin?: boolean; data: string }) => {
+      checkName('user', name);
+      const password = flags.passwordStdin === true ? await readLine(io.stdin) : undefined;
+      const result = await withAccessStore(flags.data, ({ directory }) =>
+        addUser(directory, name, password, new Date()));
+      io.stdout.write(result.generatedPassword === undefined ? `added user ${name}\n`
+        : `added user ${name}; password (shown only now): ${result.generatedPassword}\n`);
+    });
+
+  for (const verb of ['grant', 'revoke'] as const) {
+    user.command(verb).description(`${verb} a role in a project`)
+      .argument('<name>').argument('<role>', ROLES.join('|'), parseRole).argument('<project>')
+      .option('--data <dir>', 'Moat data directory', DEFAULT_DATA_DIR)
+      .action((name: string, role: Role, project: string, flags: { data: string }) =>
+        withAccessStore(flags.data, ({ directory }) => {
+          if (verb === 'grant') {
+            directory.grant(name, role, project);
+            io.stdout.write(`granted ${role} in ${project} to ${name}\n`);
+          } else if (directory.revoke(name, role, project)) {
+            io.stdout.write(`revoked ${role} in ${project} from ${name}\n`);
+          } else {
+            throw new AccessError('NO_SUCH_GRANT', `${name} has no ${role} role in ${project}`);
+          }
+        }));
+  }
+
+  user.command('list').description('users, admin flag and grants')
+    .option('--data <dir>', 'Moat data directory', DEFAULT_DATA_DIR)
+    .option('-f, --format <format>', 'table or json', oneOf(['table', 'json'] as const), 'table')
+    .action((flags: { data: string; format: 'table' | 'json' }) =>
+      withAccessStore(flags.data, ({ directory }) => {
+        const users = directory.users();
+        io.stdout.write(flags.format === 'json' ? `${JSON.stringify(users, null, 2)}\n`
+          : users.map((u) => `${u.name}${u.admin ? ' (admin)' : ''}\t${u.grants
+            .map((g) => `${g.role}@${g.project}`).join(', ') || '-'}\n`).join(''));
+      }));
+}
+
+/**
+ * Reads one line of at most MAX_STDIN_LINE bytes; the trailing newline is dropped.
+ * @throws AccessError `PASSWORD_INPUT` when stdin is empty or the line is too long.
+ */
+async function readLine(stdin: Readable): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stdin) {
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+    chunks.push(buffer);
+    size += buffer.length;
+    if (buffer.includes(0x0a) || size > MAX_STDIN_LINE + 2) {
+      break;
+    }
+  }
+
+  const line = Buffer.concat(chunks).toString('utf8').split('\n')[0]?.replace(/\r$/, '') ?? '';
+  if (line === '' || Buffer.byteLength(line) > MAX_STDIN_LINE) {
+    throw new AccessError('PASSWORD_INPUT', `--password-stdin needs one line of 1 to `
+      + `${MAX_STDIN_LINE} bytes on stdin`);
+  }
+
+  return line;
+}
