@@ -83,6 +83,19 @@ describe('ImageFileView', () => {
     expect((await view.readFile('/bin/hard'))?.toString()).toBe('ID=debian\n');
   });
 
+  it('does not read a hard link through a target a higher layer replaced', async () => {
+    const layer = (index: number) => ({ index, digest: `sha256:${String(index).repeat(64)}` });
+    const view = new ImageFileView({
+      entries: [
+        { ...file('/a'), layer: layer(1) },
+        { path: '/b', type: 'hardlink', size: 0, mode: 0o644, linkTarget: '/a', layer: layer(0) },
+      ],
+      contents: { '/a': 'new' },
+    });
+
+    expect(await view.readFile('/b')).toBeUndefined();
+  });
+
   it('lists entries and keeps warnings', () => {
     const view = makeView();
 

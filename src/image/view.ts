@@ -87,8 +87,15 @@ export class ImageFileView implements FileView {
       return own;
     }
 
-    // A hard link's bytes are its target's, captured under the target's path.
-    return this.contents.get(absoluteLinkTarget('/', meta.linkTarget));
+    // A hard link's bytes are its target's, captured under the target's path, unless a higher
+    // layer has since replaced the target with another file.
+    const targetPath = absoluteLinkTarget('/', meta.linkTarget);
+    const target = this.byPath.get(targetPath);
+    if (target?.layer?.index !== meta.layer?.index) {
+      return undefined;
+    }
+
+    return this.contents.get(targetPath);
   }
 
   scanResult(path: string, cataloger: string): unknown {
