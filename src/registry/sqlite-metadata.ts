@@ -1,0 +1,259 @@
+// RegistryMetadata on SQLite (see metadata.ts). Every multi-row change is one transaction.
+import type {
+  ListPage,
+  ManifestRecord,
+  ManifestReferences,
+  RegistryMetadata,
+  UploadSession,
+} from './metadata.js';
+import { openRegistryDb, type Db } from './sqlite-open.js';
+
+interface ManifestRow {
+  repository: string;
+  digest: string;
+  media_type: string;
+  size: number;
+  content: Buffer;
+  subject: string | null;
+  artifact_type: string | null;
+  annotations: string | null;
+}
+
+interface UploadRow {
+  id: string;
+  repository: string;
+  offset: number;
+  started: number;
+  updated: number;
+}
+
+export class SqliteMetadata implements RegistryMetadata {
+  private readonly db: Db;
+
+  constructor(file: string) {
+    this.db = openRegistryDb(file);
+  }
+
+  isLinked(repository: string, digest: string): boolean {
+    return this.blobSize(repository, digest) !== undefined;
+  }
+
+  blobSize(repository: string, digest: string): number | undefined {
+    const row = this.db
+      .prepare('SELECT size FROM blob_links WHERE repository = ? AND digest = ?')
+      .get(repository, digest) as { size: number } | undefined;
+    return row?.size;
+  }
+
+  link(repository: string, digest: string, size: number, verify: () => boolean): boolean {
+    return this.db.transaction(() => {
+      if (!verify()) {
+        return false;
+      }
+
+      this.ensureRepository(repository);
+      this.db
+        .prepare(`INSERT INTO blob_links (repository, digest, size, created) VALUES (?, ?, ?, ?)
+          ON CONFLICT (repository, digest) DO UPDATE SET created = excluded.created`)
+        .run(repository, digest, size, Date.now());
+      return true;
+    }).immediate();
+  }
+
+  unlink(repository: string, digest: string): boolean {
+    const result = this.db
+      .prepare('DELETE FROM blob_links WHERE repository = ? AND digest = ?')
+      .run(repository, digest);
+    return result.changes > 0;
+  }
+
+  getManifest(repository: string, digest: string): ManifestRecord | undefined {
+    const row = this.db
+      .prepare('SELECT * FROM manifests WHERE repository = ? AND digest = ?')
+      .get(repository, digest) as ManifestRow | undefined;
+    return row === undefined ? undefined : toRecord(row);
+  }
+
+  resolveTag(repository: string, tag: string): string | undefined {
+    const row = this.db
+      .prepare('SELECT digest FROM tags WHERE repository = ? AND tag = ?')
+      .get(repository, tag) as { digest: string } | undefined;
+    return row?.digest;
+  }
+
+  putManifest(record: ManifestRecord, refs: ManifestReferences, tag?: string): string[] {
+    return this.db.transaction(() => {
+      const { repository, digest } = record;
+      const missing = [
+        ...refs.blobs.filter((d) => !this.isLinked(repository, d)),
+        ...refs.manifests.filter((d) => this.getManifest(repository, d) === undefined),
+      ];
+      if (missing.length > 0) {
+        return missing;
+      }
+
+      this.ensureRepository(repository);
+      this.db
+        .prepare(`INSERT OR REPLACE INTO manifests (repository, digest, media_type, size, content,
+          subject, artifact_type, annotations, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+        .run(repository, digest, record.mediaType, record.size, record.content,
+          record.subject ?? null, record.artifactType ?? null,
+          record.annotations === undefined ? null : JSON.stringify(record.annotations),
+          Date.now());
+      const insertRef = this.db.prepare(`INSERT OR IGNORE INTO manifest_refs
+        (repository, manifest, target, kind) VALUES (?, ?, ?, ?)`);
+      refs.blobs.forEach((target) => insertRef.run(repository, digest, target, 'blob'));
+      refs.manifests.forEach((target) => insertRef.run(repository, digest, target, 'manifest'));
+      if (tag !== undefined) {
+        this.db
+          .prepare('INSERT OR REPLACE INTO tags (repository, tag, digest, updated) VALUES (?, ?, ?, ?)')
+          .run(repository, tag, digest, Date.now());
+      }
+
+      return [];
+    }).immediate();
+  }
+
+  deleteManifest(repository: string, digest: string): boolean {
+    return this.db.transaction(() => {
+      const result = this.db
+        .prepare('DELETE FROM manifests WHERE repository = ? AND digest = ?')
+        .run(repository, digest);
+      this.db.prepare('DELETE FROM tags WHERE repository = ? AND digest = ?').run(repository, digest);
+      this.db
+        .prepare('DELETE FROM manifest_refs WHERE repository = ? AND manifest = ?')
+        .run(repository, digest);
+      return result.changes > 0;
+    }).immediate();
+  }
+
+  deleteTag(repository: string, tag: string): boolean {
+    const result = this.db
+      .prepare('DELETE FROM tags WHERE repository = ? AND tag = ?')
+      .run(repository, tag);
+    return result.changes > 0;
+  }
+
+  listTags(repository: string, page: ListPage): string[] | undefined {
+    if (!this.hasRepository(repository)) {
+      return undefined;
+    }
+
+    const rows = this.db
+      .prepare(`SELECT tag FROM tags WHERE repository = ? AND tag > ?
+        ORDER BY tag COLLATE BINARY LIMIT ?`)
+      .all(repository, page.last ?? '', page.n ?? -1) as { tag: string }[];
+    return rows.map((row) => row.tag);
+  }
+
+  referrers(repository: string, subject: string): ManifestRecord[] {
+    const rows = this.db
+      .prepare('SELECT * FROM manifests WHERE repository = ? AND subject = ? ORDER BY digest')
+      .all(repository, subject) as ManifestRow[];
+    return rows.map(toRecord);
+  }
+
+  listRepositories(): string[] {
+    const rows = this.db.prepare('SELECT name FROM repositories ORDER BY name').all() as {
+      name: string;
+    }[];
+    return rows.map((row) => row.name);
+  }
+
+  createUpload(session: UploadSession, maxPerRepository: number): boolean {
+    return this.db.transaction(() => {
+      const { count } = this.db
+        .prepare('SELECT count(*) AS count FROM uploads WHERE repository = ?')
+        .get(session.repository) as { count: number };
+      if (count >= maxPerRepository) {
+        return false;
+      }
+
+      this.db
+        .prepare('INSERT INTO uploads (id, repository, offset, started, updated) VALUES (?, ?, ?, ?, ?)')
+        .run(session.id, session.repository, session.offset, session.started.getTime(),
+          session.updated.getTime());
+      return true;
+    }).immediate();
+  }
+
+  getUpload(repository: string, id: string): UploadSession | undefined {
+    const row = this.db
+      .prepare('SELECT * FROM uploads WHERE repository = ? AND id = ?')
+      .get(repository, id) as UploadRow | undefined;
+    return row === undefined ? undefined : toSession(row);
+  }
+
+  setUploadOffset(id: string, offset: number, updated: Date): void {
+    this.db
+      .prepare('UPDATE uploads SET offset = ?, updated = ? WHERE id = ?')
+      .run(offset, updated.getTime(), id);
+  }
+
+  deleteUpload(id: string): void {
+    this.db.prepare('DELETE FROM uploads WHERE id = ?').run(id);
+  }
+
+  expiredUploads(before: Date): UploadSession[] {
+    const rows = this.db
+      .prepare('SELECT * FROM uploads WHERE updated < ?')
+      .all(before.getTime()) as UploadRow[];
+    return rows.map(toSession);
+  }
+
+  collect(digests: string[], before: Date, remove: (digest: string) => boolean): string[] {
+    const referenced = this.db.prepare('SELECT 1 FROM manifest_refs WHERE target = ? LIMIT 1');
+    const recent = this.db
+      .prepare('SELECT 1 FROM blob_links WHERE digest = ? AND created >= ? LIMIT 1');
+    const dropLinks = this.db.prepare('DELETE FROM blob_links WHERE digest = ?');
+    return this.db.transaction(() => digests.filter((digest) => {
+      if (referenced.get(digest) !== undefined || recent.get(digest, before.getTime())) {
+        return false;
+      }
+
+      if (!remove(digest)) {
+        return false;
+      }
+
+      dropLinks.run(digest);
+      return true;
+    })).immediate();
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  private hasRepository(repository: string): boolean {
+    return this.db.prepare('SELECT 1 FROM repositories WHERE name = ?').get(repository) !== undefined;
+  }
+
+  private ensureRepository(repository: string): void {
+    this.db
+      .prepare('INSERT OR IGNORE INTO repositories (name, created) VALUES (?, ?)')
+      .run(repository, Date.now());
+  }
+}
+
+function toRecord(row: ManifestRow): ManifestRecord {
+  return {
+    repository: row.repository,
+    digest: row.digest,
+    mediaType: row.media_type,
+    size: row.size,
+    content: row.content,
+    ...(row.subject === null ? {} : { subject: row.subject }),
+    ...(row.artifact_type === null ? {} : { artifactType: row.artifact_type }),
+    ...(row.annotations === null ? {} : { annotations: JSON.parse(row.annotations) }),
+  };
+}
+
+function toSession(row: UploadRow): UploadSession {
+  return {
+    id: row.id,
+    repository: row.repository,
+    offset: row.offset,
+    started: new Date(row.started),
+    updated: new Date(row.updated),
+  };
+}

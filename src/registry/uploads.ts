@@ -1,0 +1,155 @@
+// Blob upload sessions (distribution-spec "Pushing blobs"): bytes append to a session file
+// under DATA/uploads; a chunk that breaks off is cut back so the session stays resumable at its
+// last whole chunk; completing verifies the digest before the blob becomes visible.
+import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, rm, truncate, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { BlobStore, StagedBlob } from './blob-store.js';
+import { RegistryError } from './errors.js';
+import type { RegistryMetadata, UploadSession } from './metadata.js';
+
+export interface UploadLimits {
+  maxBlobBytes: number;
+  maxUploadsPerRepository: number;
+}
+
+export class Uploads {
+  private readonly busy = new Set<string>();
+
+  constructor(
+    private readonly dir: string,
+    private readonly metadata: RegistryMetadata,
+    private readonly store: BlobStore,
+    private readonly limits: UploadLimits,
+  ) {}
+
+  async init(): Promise<void> {
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
+  }
+
+  /**
+   * Opens a session.
+   * @throws RegistryError TOOMANYREQUESTS when the repository has too many open sessions.
+   */
+  async start(repository: string): Promise<UploadSession> {
+    const now = new Date();
+    const session: UploadSession = { id: randomUUID(), repository, offset: 0, started: now,
+      updated: now };
+    await writeFile(this.fileOf(session.id), '', { flag: 'wx', mode: 0o600 });
+    if (!this.metadata.createUpload(session, this.limits.maxUploadsPerRepository)) {
+      await rm(this.fileOf(session.id), { force: true });
+      throw new RegistryError('TOOMANYREQUESTS', 429, `${repository} has ` +
+        `${this.limits.maxUploadsPerRepository} open uploads: finish or wait for them`);
+    }
+
+    return session;
+  }
+
+  /**
+   * The session, for status and for checks.
+   * @throws RegistryError BLOB_UPLOAD_UNKNOWN.
+   */
+  get(repository: string, id: string): UploadSession {
+    const session = this.metadata.getUpload(repository, id);
+    if (session === undefined) {
+      throw new RegistryError('BLOB_UPLOAD_UNKNOWN', 404, `upload ${id.slice(0, 40)} is unknown ` +
+        'or expired: start a new upload');
+    }
+
+    return session;
+  }
+
+  /**
+   * Appends a chunk. `start` (from Content-Range) must equal the current offset.
+   * @throws RegistryError BLOB_UPLOAD_UNKNOWN, RANGE_INVALID (416), SIZE_INVALID.
+   */
+  async append(repository: string, id: string, body: Readable, start?: number): Promise<number> {
+    const session = this.get(repository, id);
+    if ((start !== undefined && start !== session.offset) || this.busy.has(id)) {
+      throw new RegistryError('RANGE_INVALID', 416, `upload ${id} is at offset ` +
+        `${session.offset}: send the next chunk from there (check with GET on the upload URL)`);
+    }
+
+    this.busy.add(id);
+    try {
+      let written = 0;
+      const limit = this.limits.maxBlobBytes - session.offset;
+      const counter = new Transform({
+        transform(chunk: Buffer, _encoding, callback): void {
+          written += chunk.length;
+          callback(written > limit ? tooLarge(limit + session.offset) : null, chunk);
+        },
+      });
+      const file = createWriteStream(this.fileOf(id), { flags: 'r+', start: session.offset });
+      try {
+        await pipeline(body, counter, file);
+      } catch (err) {
+        await truncate(this.fileOf(id), session.offset).catch(() => undefined);
+        throw err;
+      }
+
+      const offset = session.offset + written;
+      this.metadata.setUploadOffset(id, offset, new Date());
+      return offset;
+    } finally {
+      this.busy.delete(id);
+    }
+  }
+
+  /**
+   * Appends the last chunk (if any), verifies the whole upload against `digest` and returns
+   * it staged in the blob store. The session ends either way but for a broken final chunk.
+   * @throws RegistryError DIGEST_INVALID, SIZE_INVALID, BLOB_UPLOAD_UNKNOWN, RANGE_INVALID.
+   */
+  async finish(repository: string, id: string, digest: string, body?: Readable,
+    start?: number): Promise<StagedBlob> {
+    if (body !== undefined) {
+      await this.append(repository, id, body, start);
+    }
+
+    this.get(repository, id);
+    if (this.busy.has(id)) {
+      throw new RegistryError('RANGE_INVALID', 416, `upload ${id} is still receiving a chunk`);
+    }
+
+    this.busy.add(id);
+    try {
+      return await this.store.stageFile(this.fileOf(id), { digest });
+    } finally {
+      this.busy.delete(id);
+      await this.cancel(id);
+    }
+  }
+
+  async cancel(id: string): Promise<void> {
+    this.metadata.deleteUpload(id);
+    await rm(this.fileOf(id), { force: true });
+  }
+
+  /** Ends sessions idle since before `before`, with their files. */
+  async expire(before: Date): Promise<number> {
+    const expired = this.metadata.expiredUploads(before);
+    for (const session of expired) {
+      await this.cancel(session.id);
+    }
+
+    return expired.length;
+  }
+
+  /** Session id → file; ids are UUIDs we made, checked again here against traversal. */
+  private fileOf(id: string): string {
+    if (!/^[0-9a-f-]{36}$/.test(id)) {
+      throw new RegistryError('BLOB_UPLOAD_UNKNOWN', 404, 'malformed upload id: start a new upload');
+    }
+
+    return join(this.dir, id);
+  }
+}
+
+function tooLarge(max: number): RegistryError {
+  return new RegistryError('SIZE_INVALID', 413, `the blob is larger than the ${max}-byte upload ` +
+    'limit: raise limits.maxBlobBytes in the server config if this is expected');
+}

@@ -1,0 +1,44 @@
+// Blob reads and deletes (distribution-spec "Pulling blobs", "Deleting Blobs").
+import { RegistryError } from '../../registry/errors.js';
+import { checkDigest } from '../../registry/names.js';
+import { parseRange } from '../http.js';
+import type { Handler } from './context.js';
+
+type BlobEndpoint = { area: 'blobs'; name: string; digest: string };
+
+export const handleBlob: Handler<BlobEndpoint> = async (ctx, endpoint, request, reply) => {
+  const digest = checkDigest(endpoint.digest);
+  if (request.method === 'DELETE') {
+    ctx.registry.deleteBlob(endpoint.name, digest);
+    return reply.code(202).header('Content-Length', '0').send();
+  }
+
+  if (request.method !== 'GET' && request.method !== 'HEAD') {
+    throw new RegistryError('UNSUPPORTED', 405, `${request.method} is not allowed on a blob`);
+  }
+
+  const size = ctx.registry.blobSize(endpoint.name, digest);
+  reply
+    .header('Docker-Content-Digest', digest)
+    .header('Accept-Ranges', 'bytes')
+    .type('application/octet-stream');
+  let range: { start: number; end: number } | undefined;
+  try {
+    range = parseRange(request.headers.range, size);
+  } catch (err) {
+    reply.header('Content-Range', `bytes */${size}`);
+    throw err;
+  }
+
+  if (range !== undefined) {
+    reply.code(206).header('Content-Range', `bytes ${range.start}-${range.end}/${size}`);
+  }
+
+  const length = range === undefined ? size : range.end - range.start + 1;
+  reply.header('Content-Length', String(length));
+  if (request.method === 'HEAD' || length === 0) {
+    return reply.send();
+  }
+
+  return reply.send(ctx.registry.openBlob(digest, range));
+};

@@ -1,0 +1,22 @@
+// What every route handler receives.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AccessPolicy } from '../../access/policy.js';
+import type { Registry } from '../../registry/registry.js';
+import type { Endpoint } from '../route-match.js';
+
+export interface RouteContext {
+  registry: Registry;
+  policy: AccessPolicy;
+}
+
+export type Handler<E extends Endpoint> = (
+  ctx: RouteContext,
+  endpoint: E,
+  request: FastifyRequest,
+  reply: FastifyReply,
+) => Promise<FastifyReply>;
+
+/** The URL-safe location of a blob or manifest in a repository. */
+export function locationOf(name: string, area: 'blobs' | 'manifests', digest: string): string {
+  return `/v2/${name}/${area}/${digest}`;
+}

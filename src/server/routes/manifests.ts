@@ -1,0 +1,43 @@
+// Manifest reads, pushes and deletes (distribution-spec "Pulling manifests", "Pushing
+// Manifests", "Deleting tags" and "Deleting Manifests").
+import { RegistryError } from '../../registry/errors.js';
+import { MAX_MANIFEST_BYTES } from '../../registry/manifest-check.js';
+import { readBody } from '../http.js';
+import { locationOf, type Handler } from './context.js';
+
+type ManifestEndpoint = { area: 'manifests'; name: string; reference: string };
+
+export const handleManifest: Handler<ManifestEndpoint> = async (ctx, endpoint, request, reply) => {
+  const { name, reference } = endpoint;
+  if (request.method === 'GET' || request.method === 'HEAD') {
+    const record = ctx.registry.getManifest(name, reference);
+    reply
+      .type(record.mediaType)
+      .header('Docker-Content-Digest', record.digest)
+      .header('Content-Length', String(record.size));
+    return reply.send(request.method === 'HEAD' ? undefined : record.content);
+  }
+
+  if (request.method === 'PUT') {
+    const content = await readBody(request, MAX_MANIFEST_BYTES);
+    const stored = ctx.registry.putManifest(name, reference, content,
+      request.headers['content-type']);
+    if (stored.subject !== undefined) {
+      reply.header('OCI-Subject', stored.subject);
+    }
+
+    return reply
+      .code(201)
+      .header('Location', locationOf(name, 'manifests', stored.digest))
+      .header('Docker-Content-Digest', stored.digest)
+      .header('Content-Length', '0')
+      .send();
+  }
+
+  if (request.method === 'DELETE') {
+    ctx.registry.deleteManifest(name, reference);
+    return reply.code(202).header('Content-Length', '0').send();
+  }
+
+  throw new RegistryError('UNSUPPORTED', 405, `${request.method} is not allowed on a manifest`);
+};
