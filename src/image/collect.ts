@@ -77,7 +77,8 @@ export async function collectImage(
       tree.endLayer();
     }
 
-    const again = { ...walk, counters: { bytes: 0, entries: 0 } };
+    // The second pass reads a few layers again; it has its own counters and no progress.
+    const again = { ...walk, counters: { bytes: 0, entries: 0 }, onBlobBytes: undefined };
     await fetchDeferred(deferred, entries, results, again);
   } catch (err) {
     await results.store.close();
