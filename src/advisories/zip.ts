@@ -5,7 +5,7 @@ import yauzl from 'yauzl';
 import { AdvisoryError } from './errors.js';
 import type { InputItem } from './inputs.js';
 
-export const zipLimits = { maxEntries: 2_000_000 };
+export const zipLimits = { maxEntries: 2_000_000, maxTotalBytes: 16 * 1024 ** 3 };
 
 /**
  * Yields each `*.json` entry as a record text, or a skipped item when it is too large.
@@ -13,13 +13,15 @@ export const zipLimits = { maxEntries: 2_000_000 };
  */
 export async function* readZip(file: string, maxEntryBytes: number): AsyncIterable<InputItem> {
   const zip = await openZip(file);
+  const waiter = watchErrors(zip, file);
+  let total = 0;
   try {
     if (zip.entryCount > zipLimits.maxEntries) {
       throw corrupt(file, `it has ${zip.entryCount} entries, over ${zipLimits.maxEntries}`);
     }
 
     for (;;) {
-      const entry = await nextEntry(zip, file);
+      const entry = await nextEntry(zip, waiter);
       if (entry === undefined) {
         return;
       }
@@ -32,6 +34,11 @@ export async function* readZip(file: string, maxEntryBytes: number): AsyncIterab
       if (entry.uncompressedSize > maxEntryBytes) {
         yield { kind: 'skip', origin, reason: `entry larger than ${maxEntryBytes} bytes` };
         continue;
+      }
+
+      total += entry.uncompressedSize;
+      if (total > zipLimits.maxTotalBytes) {
+        throw corrupt(file, `it unpacks to more than ${zipLimits.maxTotalBytes} bytes`);
       }
 
       yield { kind: 'record', origin, text: await readEntry(zip, entry, file) };
@@ -55,16 +62,39 @@ function openZip(file: string): Promise<yauzl.ZipFile> {
   });
 }
 
-function nextEntry(zip: yauzl.ZipFile, file: string): Promise<yauzl.Entry | undefined> {
+interface ErrorWaiter {
+  failure?: AdvisoryError;
+  reject?: (err: AdvisoryError) => void;
+}
+
+// One permanent listener: yauzl may emit `error` at any time, and an emitter without an
+// `error` listener would throw it out of the process.
+function watchErrors(zip: yauzl.ZipFile, file: string): ErrorWaiter {
+  const waiter: ErrorWaiter = {};
+  zip.on('error', (err: unknown) => {
+    waiter.failure = corrupt(file, describe(err), err);
+    waiter.reject?.(waiter.failure);
+  });
+  return waiter;
+}
+
+function nextEntry(zip: yauzl.ZipFile, waiter: ErrorWaiter): Promise<yauzl.Entry | undefined> {
   return new Promise((resolve, reject) => {
-    const cleanup = (): void => {
-      zip.removeAllListeners('entry');
-      zip.removeAllListeners('end');
-      zip.removeAllListeners('error');
+    if (waiter.failure !== undefined) {
+      reject(waiter.failure);
+      return;
+    }
+
+    const done = (): void => {
+      zip.removeListener('entry', onEntry);
+      zip.removeListener('end', onEnd);
+      waiter.reject = undefined;
     };
-    zip.once('entry', (entry: yauzl.Entry) => { cleanup(); resolve(entry); });
-    zip.once('end', () => { cleanup(); resolve(undefined); });
-    zip.once('error', (err: unknown) => { cleanup(); reject(corrupt(file, describe(err), err)); });
+    const onEntry = (entry: yauzl.Entry): void => { done(); resolve(entry); };
+    const onEnd = (): void => { done(); resolve(undefined); };
+    zip.once('entry', onEntry);
+    zip.once('end', onEnd);
+    waiter.reject = (err) => { done(); reject(err); };
     zip.readEntry();
   });
 }

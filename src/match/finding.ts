@@ -36,7 +36,11 @@ export interface Finding {
   /** `affected` when the version is in range; `unknown` when the version could not be read. */
   status: 'affected' | 'unknown';
   fixedVersions: string[];
-  /** `fixed`: a fixed version exists; `not-fixed`: no fix has been released. */
+  /**
+   * `fixed`: a fixed version exists; `not-fixed`: no fix has been released.
+   * Limitation: "will not fix" is not told apart from "no fix yet": the Debian tracker's
+   * `<no-dsa>` / `<ignored>` notes do not reach its OSV export, the only data Moat reads.
+   */
   fixState: 'fixed' | 'not-fixed';
   layer?: LayerRef;
   /** Set by `--vex` or `--ignore-file` when the finding was suppressed, with the reason. */
