@@ -53,7 +53,8 @@ beforeAll(async () => {
   const tomorrow = new Date(Date.now() + 86_400_000).toISOString();
   robotToken = /token \(shown only now\): (\S+)/.exec(await cli('robot', 'add', 'ci',
     '--project', 'payments', '--role', 'publisher', '--expires', tomorrow))?.[1] ?? '';
-  access = await openAccess(dir, { realm, service, now: () => clock, adminPassword: 'admin-pass-1' });
+  access = await openAccess(dir, { realm, service, now: () => clock,
+    adminPassword: 'admin-pass-1' });
 });
 
 afterAll(async () => {
@@ -197,7 +198,8 @@ describe('bad tokens', () => {
   });
 
   it('refuses a wrong password at the token endpoint', async () => {
-    const response = await access.tokens.handle({ service }, basicAuth('alice', 'nope'), '10.9.9.9');
+    const response = await access.tokens.handle({ service }, basicAuth('alice', 'nope'),
+      '10.9.9.9');
     expect(response).toMatchObject({ status: 401, headers: { 'www-authenticate':
       'Basic realm="moat"' } });
   });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { chainHash, GENESIS_HASH, verifyChain, type AuditEntry, type AuditRow } from './audit-chain.js';
+import {
+  chainHash, GENESIS_HASH, verifyChain, type AuditEntry, type AuditRow,
+} from './audit-chain.js';
 
 function chain(entries: AuditEntry[]): AuditRow[] {
   const rows: AuditRow[] = [];

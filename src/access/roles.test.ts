@@ -32,6 +32,7 @@ describe('permittedActions', () => {
 
 describe('intersectActions', () => {
   it('keeps requested actions that are permitted, in canonical order', () => {
-    expect(intersectActions(['push', 'pull', 'delete'], ['pull', 'push'])).toEqual(['pull', 'push']);
+    expect(intersectActions(['push', 'pull', 'delete'], ['pull', 'push']))
+      .toEqual(['pull', 'push']);
   });
 });
