@@ -57,6 +57,7 @@ export interface RegistryMetadata {
   // Upload sessions.
   createUpload(session: UploadSession, maxPerRepository: number): boolean;
   getUpload(repository: string, id: string): UploadSession | undefined;
+  uploadExists(id: string): boolean;
   setUploadOffset(id: string, offset: number, updated: Date): void;
   deleteUpload(id: string): void;
   expiredUploads(before: Date): UploadSession[];

@@ -184,6 +184,10 @@ export class SqliteMetadata implements RegistryMetadata {
     return row === undefined ? undefined : toSession(row);
   }
 
+  uploadExists(id: string): boolean {
+    return this.db.prepare('SELECT 1 FROM uploads WHERE id = ?').get(id) !== undefined;
+  }
+
   setUploadOffset(id: string, offset: number, updated: Date): void {
     this.db
       .prepare('UPDATE uploads SET offset = ?, updated = ? WHERE id = ?')

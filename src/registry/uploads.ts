@@ -3,7 +3,7 @@
 // last whole chunk; completing verifies the digest before the blob becomes visible.
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, rm, truncate, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -137,6 +137,21 @@ export class Uploads {
     }
 
     return expired.length;
+  }
+
+  /** Removes session files older than `before` that have no session (a crash mid-start). */
+  async sweepOrphans(before: Date): Promise<number> {
+    let removed = 0;
+    for (const name of await readdir(this.dir).catch(() => [])) {
+      const info = await stat(join(this.dir, name)).catch(() => undefined);
+      const known = this.metadata.uploadExists(name);
+      if (info !== undefined && info.mtime < before && !known) {
+        await rm(join(this.dir, name), { force: true });
+        removed += 1;
+      }
+    }
+
+    return removed;
   }
 
   /** Session id → file; ids are UUIDs we made, checked again here against traversal. */

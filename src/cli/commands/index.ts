@@ -4,14 +4,16 @@ import type { CliIo } from '../io.js';
 import { register as audit } from './audit.js';
 import { register as auditLog } from './audit-log.js';
 import { register as db } from './db.js';
+import { register as gc } from './gc.js';
 import { register as project } from './project.js';
 import { register as robot } from './robot.js';
 import { register as sbom } from './sbom.js';
 import { register as scan } from './scan.js';
+import { register as serve } from './serve.js';
 import { register as user } from './user.js';
 import { register as versionCompare } from './version-compare.js';
 
 type Register = (program: Command, io: CliIo) => void;
 
 export const commands: Register[] = [sbom, audit, db, versionCompare, scan,
-  user, robot, project, auditLog];
+  user, robot, project, auditLog, serve, gc];

@@ -1,0 +1,50 @@
+// Garbage collection (mark and sweep): removes expired upload sessions, blobs that no manifest
+// references, and stale temp files. It is safe while the server pushes: a blob linked or
+// written within the grace period is kept, and the unreferenced check, the link removal and the
+// file deletion happen in one metadata write transaction, which a concurrent manifest PUT or
+// blob link also needs.
+import type { Registry } from './registry.js';
+
+export interface GcOptions {
+  now: Date;
+  /** Blobs pushed or linked more recently than this are kept (ms). */
+  graceMs: number;
+  /** Upload sessions idle for longer than this are ended (ms). */
+  uploadExpiryMs: number;
+  /** Report what would go, delete nothing. */
+  dryRun?: boolean;
+}
+
+export interface GcResult {
+  expiredUploads: number;
+  removedBlobs: string[];
+  removedTempFiles: number;
+}
+
+export const DEFAULT_GC = { graceMs: 60 * 60 * 1000, uploadExpiryMs: 24 * 60 * 60 * 1000 };
+
+export async function collectGarbage(registry: Registry, options: GcOptions): Promise<GcResult> {
+  const uploadCutoff = new Date(options.now.getTime() - options.uploadExpiryMs);
+  const graceCutoff = new Date(options.now.getTime() - options.graceMs);
+  const digests: string[] = [];
+  for await (const digest of registry.store.list()) {
+    digests.push(digest);
+  }
+
+  if (options.dryRun === true) {
+    const candidates: string[] = [];
+    registry.metadata.collect(digests, graceCutoff, (digest) => {
+      candidates.push(digest);
+      return false;
+    });
+    return { expiredUploads: 0, removedBlobs: candidates, removedTempFiles: 0 };
+  }
+
+  const expiredUploads = await registry.uploads.expire(uploadCutoff);
+  const removedBlobs = registry.metadata.collect(digests, graceCutoff,
+    (digest) => registry.store.deleteSync(digest, graceCutoff));
+  // Temp files belong to uploads in flight; none lives longer than an upload may idle.
+  const removedTempFiles = await registry.store.sweepTemp(uploadCutoff) +
+    await registry.uploads.sweepOrphans(graceCutoff);
+  return { expiredUploads, removedBlobs, removedTempFiles };
+}

@@ -1,0 +1,103 @@
+// `moat serve` settings: flags override the YAML file (`--config`), which overrides defaults.
+import { readFile } from 'node:fs/promises';
+import { parse } from 'yaml';
+import { UsageError } from '../errors.js';
+import { DEFAULT_LIMITS } from '../registry/registry.js';
+import type { UploadLimits } from '../registry/uploads.js';
+
+export interface ServerConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  /** The URL clients reach the server at; the token realm is `<publicUrl>/token`. */
+  publicUrl: string;
+  /** The token audience; clients echo it from the challenge. */
+  service: string;
+  limits: UploadLimits;
+}
+
+export interface ServeFlags {
+  listen?: string;
+  data?: string;
+  config?: string;
+}
+
+const MAX_CONFIG_BYTES = 1024 * 1024;
+
+/**
+ * Resolves the settings.
+ * @throws UsageError for a malformed listen address or config file.
+ */
+export async function loadServerConfig(flags: ServeFlags): Promise<ServerConfig> {
+  const file = flags.config === undefined ? {} : await readConfigFile(flags.config);
+  const listen = flags.listen ?? stringField(file, 'listen') ?? '127.0.0.1:5000';
+  const match = /^(\[[0-9a-fA-F:]+\]|[^:]+):(\d{1,5})$/.exec(listen);
+  const port = Number(match?.[2]);
+  if (match === null || port > 65535) {
+    throw new UsageError(`--listen ${listen.slice(0, 80)} is not HOST:PORT, e.g. 127.0.0.1:5000`);
+  }
+
+  const host = (match[1] ?? '').replace(/^\[|\]$/g, '');
+  const publicUrl = (stringField(file, 'publicUrl') ?? `http://${listen}`).replace(/\/+$/, '');
+  const limits = (file.limits ?? {}) as Partial<UploadLimits>;
+  return {
+    host,
+    port,
+    dataDir: flags.data ?? stringField(file, 'data') ?? './moat-data',
+    publicUrl,
+    service: stringField(file, 'service') ?? new URL(publicUrl).host,
+    limits: {
+      maxBlobBytes: positive(limits.maxBlobBytes, 'limits.maxBlobBytes') ??
+        DEFAULT_LIMITS.maxBlobBytes,
+      maxUploadsPerRepository: positive(limits.maxUploadsPerRepository,
+        'limits.maxUploadsPerRepository') ?? DEFAULT_LIMITS.maxUploadsPerRepository,
+    },
+  };
+}
+
+async function readConfigFile(path: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (cause) {
+    throw new UsageError(`cannot read --config ${path}: check the path`, { cause });
+  }
+
+  if (text.length > MAX_CONFIG_BYTES) {
+    throw new UsageError(`--config ${path} is over ${MAX_CONFIG_BYTES} bytes`);
+  }
+
+  let value: unknown;
+  try {
+    value = parse(text);
+  } catch (cause) {
+    throw new UsageError(`--config ${path} is not valid YAML`, { cause });
+  }
+
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new UsageError(`--config ${path} must be a YAML mapping (listen, data, publicUrl, …)`);
+  }
+
+  return value as Record<string, unknown>;
+}
+
+function stringField(file: Record<string, unknown>, key: string): string | undefined {
+  const value = file[key];
+  if (value !== undefined && typeof value !== 'string') {
+    throw new UsageError(`config field ${key} must be a string`);
+  }
+
+  return value;
+}
+
+function positive(value: unknown, key: string): number | undefined {
+  if (value === undefined) {
+    return undefined;
+  }
+
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
+    throw new UsageError(`config field ${key} must be a positive integer`);
+  }
+
+  return value;
+}
