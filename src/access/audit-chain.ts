@@ -4,7 +4,8 @@ import { createHash } from 'node:crypto';
 
 export interface AuditEntry {
   at: string;
-  event: 'authorize' | 'token';
+  /** A registry decision, a token request, or an account change made from the CLI. */
+  event: 'authorize' | 'token' | 'admin';
   subject?: string;
   remoteAddress?: string;
   actions: string;

@@ -11,10 +11,11 @@ interface Row {
 
 function toAuditRow(row: Row): AuditRow {
   return {
-    id: row.id, at: row.at, event: row.event === 'token' ? 'token' : 'authorize',
+    // Values are kept as stored (not normalised), so the chain check sees any edit.
+    id: row.id, at: row.at, event: row.event as AuditRow['event'],
     subject: row.subject ?? undefined, remoteAddress: row.remote_address ?? undefined,
     actions: row.actions, repository: row.repository ?? undefined,
-    digest: row.digest ?? undefined, decision: row.decision === 'allow' ? 'allow' : 'deny',
+    digest: row.digest ?? undefined, decision: row.decision as AuditRow['decision'],
     status: row.status, reason: row.reason, prevHash: row.prev_hash, hash: row.hash,
   };
 }

@@ -1,10 +1,11 @@
 // `moat project create|list`: the namespaces repositories live in.
 import type { Command } from 'commander';
+import { recordAccountChange } from '../../access/account-audit.js';
 import { checkName } from '../../access/names.js';
 import { withAccessStore } from '../../access/store/open-store.js';
 import type { CliIo } from '../io.js';
 import { oneOf } from '../options.js';
-import { DEFAULT_DATA_DIR } from './user.js';
+import { cliActor, DEFAULT_DATA_DIR } from './user.js';
 
 const EXAMPLES = `
 Examples:
@@ -24,10 +25,12 @@ export function register(program: Command, io: CliIo): void {
     .argument('<name>').option('--public', 'allow anonymous pulls')
     .option('--data <dir>', 'Moat data directory', DEFAULT_DATA_DIR)
     .action((name: string, flags: { public?: boolean; data: string }) =>
-      withAccessStore(flags.data, ({ directory }) => {
+      withAccessStore(flags.data, ({ directory, audit }) => {
         directory.createProject(checkName('project', name), flags.public === true, new Date());
-        io.stdout.write(`created ${flags.public === true ? 'public' : 'private'} project `
-          + `${name}\n`);
+        const detail = `created ${flags.public === true ? 'public' : 'private'} project ${name}`;
+        recordAccountChange(audit, { actor: cliActor(io), change: 'project create', detail,
+          project: name, at: new Date() });
+        io.stdout.write(`${detail}\n`);
       }));
 
   project.command('list').description('projects and whether they are public')

@@ -1,11 +1,12 @@
 // `moat robot add|list`: machine accounts with one project role and an expiry.
 import type { Command } from 'commander';
+import { recordAccountChange } from '../../access/account-audit.js';
 import { withAccessStore } from '../../access/store/open-store.js';
 import { addRobot, parseExpiry } from '../../access/user-admin.js';
 import type { Role } from '../../access/roles.js';
 import type { CliIo } from '../io.js';
 import { oneOf } from '../options.js';
-import { DEFAULT_DATA_DIR, parseRole } from './user.js';
+import { cliActor, DEFAULT_DATA_DIR, parseRole } from './user.js';
 
 const EXAMPLES = `
 Examples:
@@ -28,13 +29,16 @@ export function register(program: Command, io: CliIo): void {
     .requiredOption('--expires <date>', 'expiry, e.g. 2027-06-30 or 2027-06-30T18:00:00Z')
     .option('--data <dir>', 'Moat data directory', DEFAULT_DATA_DIR)
     .action((name: string, flags: { project: string; role: Role; expires: string;
-      data: string }) => withAccessStore(flags.data, ({ directory }) => {
+      data: string }) => withAccessStore(flags.data, ({ directory, audit }) => {
       const now = new Date();
       const expiresAt = parseExpiry(flags.expires, now);
       const token = addRobot(directory, { name, project: flags.project, role: flags.role,
         expiresAt }, now);
       io.stdout.write(`added robot/${name} (${flags.role} in ${flags.project}, expires `
         + `${expiresAt}); token (shown only now): ${token}\n`);
+      recordAccountChange(audit, { actor: cliActor(io), change: 'robot add', project: flags.project,
+        detail: `added robot/${name}: ${flags.role} in ${flags.project} until ${expiresAt}`,
+        at: now });
     }));
 
   robot.command('list').description('robots, their role and expiry (never their tokens)')

@@ -32,6 +32,12 @@ describe('moat user, robot and project', () => {
     expect((await moat(['user', 'list'])).out).toBe('alice\t-\n');
     await moat(['robot', 'add', 'ci', '--project', 'payments', '--role', 'reader',
       '--expires', '2099-01-01']);
+    const changes = JSON.parse((await moat(['audit-log', '--format', 'json'])).out) as
+      { event: string; actions: string; reason: string }[];
+    expect(changes.map((c) => c.actions)).toEqual(['project create', 'project create',
+      'user add', 'user grant', 'user revoke', 'robot add']);
+    expect(changes.every((c) => c.event === 'admin')).toBe(true);
+    expect(JSON.stringify(changes)).not.toContain('a-long-password');
     expect((await moat(['robot', 'list'])).out)
       .toBe('robot/ci\treader@payments\texpires 2099-01-01T00:00:00.000Z\n');
   });
@@ -116,14 +122,15 @@ describe('moat audit-log', () => {
     await withDecisions();
     const table = (await moat(['audit-log'])).out.split('\n');
     expect(table[0]).toMatch(/^ID\tTIME\tEVENT\tSUBJECT/);
-    expect(table[1]).toContain('(anonymous)');
-    expect(table[1]).toContain('deny 401');
+    expect(table[1]).toMatch(/\tadmin\tcli:\S+\t-\tproject create\tp\t/);
+    expect(table[2]).toContain('(anonymous)');
+    expect(table[2]).toContain('deny 401');
     expect((await moat(['audit-log', '--since', '2026-12-04'])).out.split('\n')).toHaveLength(2);
   });
 
   it('verifies the chain and names the first tampered row', async () => {
     await withDecisions();
-    expect((await moat(['audit-log', '--verify'])).out).toBe('audit log intact: 3 rows\n');
+    expect((await moat(['audit-log', '--verify'])).out).toBe('audit log intact: 4 rows\n');
 
     const db = new Database(join(dir, 'access.db'));
     expect(() => db.prepare('UPDATE audit_log SET decision = ? WHERE id = 2').run('allow'))

@@ -1,6 +1,8 @@
 // `moat user add|grant|revoke|list`: accounts and their project roles in the data dir.
+import { userInfo } from 'node:os';
 import type { Readable } from 'node:stream';
 import { InvalidArgumentError, type Command } from 'commander';
+import { recordAccountChange } from '../../access/account-audit.js';
 import { AccessError } from '../../access/errors.js';
 import { checkName } from '../../access/names.js';
 import { isRole, ROLES, type Role } from '../../access/roles.js';
@@ -24,6 +26,18 @@ Every command takes --data DIR (default ./moat-data) and works while \`moat serv
 export const DEFAULT_DATA_DIR = './moat-data';
 const MAX_STDIN_LINE = 1024;
 
+/** Who runs this command, for the audit log: the sudo caller when there is one. */
+export function cliActor(io: CliIo): string {
+  let name = io.env.SUDO_USER;
+  try {
+    name ??= userInfo().username;
+  } catch {
+    name ??= String(process.getuid?.() ?? 'unknown');
+  }
+
+  return `cli:${name}`;
+}
+
 export function parseRole(text: string): Role {
   if (!isRole(text)) {
     throw new InvalidArgumentError(`use one of: ${ROLES.join(', ')}`);
@@ -42,8 +56,12 @@ export function register(program: Command, io: CliIo): void {
     .action(async (name: string, flags: { passwordStdin?: boolean; data: string }) => {
       checkName('user', name);
       const password = flags.passwordStdin === true ? await readLine(io.stdin) : undefined;
-      const result = await withAccessStore(flags.data, ({ directory }) =>
-        addUser(directory, name, password, new Date()));
+      const result = await withAccessStore(flags.data, async ({ directory, audit }) => {
+        const added = await addUser(directory, name, password, new Date());
+        recordAccountChange(audit, { actor: cliActor(io), change: 'user add',
+          detail: `added user ${name}`, at: new Date() });
+        return added;
+      });
       io.stdout.write(result.generatedPassword === undefined ? `added user ${name}\n`
         : `added user ${name}; password (shown only now): ${result.generatedPassword}\n`);
     });
@@ -53,15 +71,20 @@ export function register(program: Command, io: CliIo): void {
       .argument('<name>').argument('<role>', ROLES.join('|'), parseRole).argument('<project>')
       .option('--data <dir>', 'Moat data directory', DEFAULT_DATA_DIR)
       .action((name: string, role: Role, project: string, flags: { data: string }) =>
-        withAccessStore(flags.data, ({ directory }) => {
+        withAccessStore(flags.data, ({ directory, audit }) => {
+          let detail: string;
           if (verb === 'grant') {
             directory.grant(name, role, project);
-            io.stdout.write(`granted ${role} in ${project} to ${name}\n`);
+            detail = `granted ${role} in ${project} to ${name}`;
           } else if (directory.revoke(name, role, project)) {
-            io.stdout.write(`revoked ${role} in ${project} from ${name}\n`);
+            detail = `revoked ${role} in ${project} from ${name}`;
           } else {
             throw new AccessError('NO_SUCH_GRANT', `${name} has no ${role} role in ${project}`);
           }
+
+          recordAccountChange(audit, { actor: cliActor(io), change: `user ${verb}`, detail,
+            project, at: new Date() });
+          io.stdout.write(`${detail}\n`);
         }));
   }
 
