@@ -137,6 +137,9 @@ describe.skipIf(!existsSync(vulndata))('matchInventory with the real OSV data', 
       ['pypi', 'PyPI', 'pyyaml', '5.4', 'GHSA-8q59-q68h-6hv4', false],
       ['golang', 'Go', 'golang.org/x/text', 'v0.3.5', 'GHSA-ppp9-7jff-5vj2', true],
       ['golang', 'Go', 'golang.org/x/text', 'v0.3.7', 'GHSA-ppp9-7jff-5vj2', false],
+      // Docker's 17.06.0-ce has leading zeros SemVer forbids; compared numerically.
+      ['golang', 'Go', 'github.com/docker/docker', 'v17.03.2-ce+incompatible', 'GHSA-qrqr-3x5j-2xw9', true],
+      ['golang', 'Go', 'github.com/docker/docker', 'v17.06.0-ce+incompatible', 'GHSA-qrqr-3x5j-2xw9', false],
       ['golang', 'Go', 'stdlib', 'go1.16.0', 'GO-2021-0067', true],
       ['golang', 'Go', 'stdlib', 'go1.16.1', 'GO-2021-0067', false],
     ] as const)('%s %s@%s → %s: %s', (type, ecosystem, name, version, id, hit) => {

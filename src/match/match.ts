@@ -7,7 +7,7 @@ import type { Inventory, Warning } from '../inventory/model.js';
 import type { VersionScheme } from '../versions/scheme.js';
 import type { Finding } from './finding.js';
 import { buildFindings, type Hit } from './merge.js';
-import { evaluateEntry } from './range.js';
+import { evaluateEntry, lenientSemver } from './range.js';
 import { lookupFor, type Lookup } from './target.js';
 
 export interface MatchOptions {
@@ -117,7 +117,8 @@ function matchLookup(
       continue;
     }
 
-    const schemes = { ecosystem: scheme, semver: options.schemeFor('semver') };
+    const semver = options.schemeFor('semver');
+    const schemes = { ecosystem: scheme, semver: semver === undefined ? undefined : lenientSemver(semver) };
     for (const row of rows(ecosystem, lookup.name)) {
       const verdict = evaluateEntry(lookup.version, row.entry, schemes, row.listsVersion);
       stats.gitRangesSkipped += verdict.gitRangesSkipped;

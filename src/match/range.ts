@@ -125,3 +125,21 @@ function fixedAfter(version: string, range: OsvRange, scheme: VersionScheme): st
     }
   });
 }
+
+// Docker-era Go modules publish `19.03.1` and `17.06.0-ce`, whose leading zeros SemVer 2.0
+// forbids (§2); OSV SEMVER ranges carry them as published. Compared numerically instead.
+const leadingZeros = /^(\d+)\.(\d+)\.(\d+)/;
+
+function withoutLeadingZeros(version: string): string {
+  return version.replace(leadingZeros, (_m, a: string, b: string, c: string) =>
+    [a, b, c].map((n) => String(Number(n))).join('.'));
+}
+
+/** A SemVer scheme that reads `19.03.1` as `19.3.1`. */
+export function lenientSemver(scheme: VersionScheme): VersionScheme {
+  return {
+    name: scheme.name,
+    isValid: (v) => scheme.isValid(v) || scheme.isValid(withoutLeadingZeros(v)),
+    compare: (a, b) => scheme.compare(withoutLeadingZeros(a), withoutLeadingZeros(b)),
+  };
+}
