@@ -79,8 +79,10 @@ export function createCaptureSink(
 ): EntrySink {
   const { limits } = results;
   const maxBytes = Math.min(wants.contentMaxBytes ?? -1, limits.maxFileCaptureBytes);
-  let keep = wants.contentMaxBytes !== undefined && fits(size);
-  let chunks: Buffer[] = [];
+  let writer = wants.contentMaxBytes !== undefined && fits(size)
+    ? results.store.beginCapture(path)
+    : undefined;
+  let dropped: Promise<void> | undefined;
   let bytes = 0;
   const scanners = wants.scans.map((scan) => ({ ...scan, scanner: startScanner(scan) }));
 
@@ -111,15 +113,12 @@ export function createCaptureSink(
   return {
     write(chunk: Buffer): void {
       bytes += chunk.length;
-      if (keep && bytes > size) {
-        keep = fits(bytes);
+      if (writer !== undefined && bytes > size && !fits(bytes)) {
+        dropped = writer.discard();
+        writer = undefined;
       }
 
-      if (keep) {
-        chunks.push(chunk);
-      } else {
-        chunks = [];
-      }
+      writer?.write(chunk);
 
       for (const entry of scanners) {
         try {
@@ -135,10 +134,9 @@ export function createCaptureSink(
         finishScanner(path, entry.cataloger, entry.scanner, results);
       }
 
-      if (keep) {
-        // Always a copy: a chunk is a view into the decompressor's much larger buffer.
-        await results.store.put(path, Buffer.concat(chunks, bytes));
-      }
+      await dropped;
+      // The writer copies: a chunk is a view into the decompressor's much larger buffer.
+      await writer?.commit();
     },
   };
 }
