@@ -5,7 +5,7 @@ import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../testing/requirements.js';
 import { openAccess, type OpenedAccess, type RegistryAction } from './policy.js';
-import { basicAuth, jwtPayload, runMoat } from './testing/cli.js';
+import { basicAuth, jwtPayload, runMoat } from './__tests__/cli.js';
 
 const realm = 'https://moat.test/token';
 const service = 'moat.test';

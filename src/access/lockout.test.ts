@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../testing/requirements.js';
 import { openAccess, type OpenedAccess } from './policy.js';
-import { basicAuth, runMoat } from './testing/cli.js';
+import { basicAuth, runMoat } from './__tests__/cli.js';
 
 const options = { realm: 'https://moat.test/token', service: 'moat.test' };
 let dir: string;

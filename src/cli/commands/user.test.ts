@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openAccess } from '../../access/policy.js';
-import { basicAuth, runMoat } from '../../access/testing/cli.js';
+import { basicAuth, runMoat } from '../../access/__tests__/cli.js';
 import { makeTempDir } from '../../testing/requirements.js';
 
 let dir: string;
