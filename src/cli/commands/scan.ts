@@ -170,6 +170,7 @@ async function runScan(io: CliIo, image: string | undefined, flags: ScanFlags): 
     const toFile = flags.output !== undefined && flags.output !== '-';
     const text = formatScan(report, flags.format, {
       colour: !toFile && wantsColour(io), now, toolVersion: toolVersion(), uuid: randomUUID(),
+      columns: !toFile && io.stdout.isTTY === true ? io.stdout.columns : undefined,
     });
     await writeResult(io, text, flags.output);
     if (report.gate?.failed === true) {

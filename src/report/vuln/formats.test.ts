@@ -96,6 +96,9 @@ describe.skipIf(!existsSync(vulndata))('scan report formats', () => {
     expect(text).toMatch(/FAILED --fail-on critical\n$/);
     expect(text).not.toContain('\u001b[');
     expect(formatScan(report, 'table', { ...options, colour: true })).toContain('\u001b[1;31m');
+    const narrow = formatScan(report, 'table', { ...options, columns: 100 }).split('\n');
+    expect(narrow.filter((l) => l.startsWith('HIGH')).every((l) => l.length <= 100)).toBe(true);
+    expect(narrow.join('\n')).toContain('CVE-2023-4911');
   });
 
   it('writes SARIF that validates against the SARIF 2.1.0 schema, with security-severity', () => {

@@ -23,6 +23,8 @@ export interface ScanReport {
 
 export interface VulnFormatOptions {
   colour: boolean;
+  /** Terminal width for the table; when absent (not a TTY) nothing is cut. */
+  columns?: number;
   now: Date;
   toolVersion: string;
   uuid?: string;

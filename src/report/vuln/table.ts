@@ -48,9 +48,11 @@ export function formatScanTable(report: ScanReport, options: VulnFormatOptions):
 
   const ordered = [...groups.keys()].sort((a, b) => (a === 'os' ? -1 : b === 'os' ? 1 : a.localeCompare(b)));
   const rows = ordered.flatMap((t) => (groups.get(t) ?? []).map(row));
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const widths = fitWidths(headers.map((h, i) =>
+    Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length))), options.columns);
   const line = (cells: string[], colour?: Severity): string => {
-    const text = cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+    const text = cells.map((c, i) => cut(c, widths[i] ?? 0).padEnd(widths[i] ?? 0)).join('  ')
+      .trimEnd();
     return options.colour && colour !== undefined ? `${colours[colour]}${text}${reset}` : text;
   };
 
@@ -69,6 +71,32 @@ export function formatScanTable(report: ScanReport, options: VulnFormatOptions):
 
   out.push(summaryLine(report));
   return `${out.join('\n')}\n`;
+}
+
+// Columns given up first when the terminal is narrow: title, step, fixed-in; never the id.
+const shrinkOrder: [number, number][] = [[6, 12], [5, 12], [4, 14], [2, 16]];
+
+function fitWidths(widths: number[], columns: number | undefined): number[] {
+  if (columns === undefined) {
+    return widths;
+  }
+
+  const fitted = [...widths];
+  const total = (): number => fitted.reduce((a, b) => a + b, 0) + 2 * (fitted.length - 1);
+  for (const [index, min] of shrinkOrder) {
+    const over = total() - columns;
+    if (over <= 0) {
+      break;
+    }
+
+    fitted[index] = Math.max(min, (fitted[index] ?? 0) - over);
+  }
+
+  return fitted;
+}
+
+function cut(text: string, width: number): string {
+  return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
 }
 
 function summaryLine(report: ScanReport): string {
