@@ -142,6 +142,19 @@ describe('the Docker token flow', () => {
     }
   });
 
+  it('ends a revoked grant at once, for cached logins and live tokens alike', async () => {
+    await cli('user', 'add', 'temp', '--password-stdin');
+    await cli('user', 'grant', 'temp', 'publisher', 'payments');
+    const auth = basicAuth('temp', alicePassword);
+    expect((await authorize(auth, 'payments/x', 'push')).status).toBe(200);
+    const token = await tokenFor(auth, 'repository:payments/x:push');
+    await cli('user', 'revoke', 'temp', 'publisher', 'payments');
+    expect(await authorize(auth, 'payments/x', 'push')).toMatchObject({ status: 403,
+      errorCode: 'DENIED' });
+    expect(await authorize(`Bearer ${token}`, 'payments/x', 'push')).toMatchObject({
+      status: 403, errorCode: 'DENIED' });
+  });
+
   it('filters the catalog to what the caller may pull', async () => {
     const all = ['base/debian', 'payments/ledger', 'cards/pan'];
     expect(await access.policy.visibleRepositories(undefined, all)).toEqual(['base/debian']);

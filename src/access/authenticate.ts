@@ -1,5 +1,6 @@
 // Checks a user's password or a robot's token, with per-user and per-address lockout after
 // repeated failures. The clock is injected so lockouts can be tested without sleeping.
+import { LoginCache } from './login-cache.js';
 import { robotSubject } from './names.js';
 import { MAX_PASSWORD, verifyPassword } from './password.js';
 import type { Principal } from './roles.js';
@@ -18,6 +19,8 @@ const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$'
   + 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 
 export class Authenticator {
+  private readonly recent = new LoginCache();
+
   constructor(private readonly directory: Directory, private readonly failures: FailureStore,
     private readonly now: () => Date) {}
 
@@ -32,7 +35,12 @@ export class Authenticator {
         / 1000), reason: 'too many failed logins: locked out' };
     }
 
-    const principal = await this.check(user, secret);
+    // Limitation: a cached login outlives a password change made by another process by up to
+    // a minute; grants and account removal still apply at once (principal() reads them).
+    const cached = this.recent.subject(user, secret, now);
+    const fromCache = cached === undefined ? undefined : this.directory.principal(cached,
+      this.now());
+    const principal = fromCache ?? await this.check(user, secret);
     if (principal === undefined || typeof principal === 'string') {
       this.failures.record(keys, now);
       this.failures.prune(now - WINDOW_MS);
@@ -40,7 +48,11 @@ export class Authenticator {
         reason: principal ?? 'wrong user name or password' };
     }
 
-    this.failures.clear(keys[0] ?? '');
+    if (fromCache === undefined && principal.kind === 'user' && principal.subject !== undefined) {
+      this.failures.clear(keys[0] ?? '');
+      this.recent.remember(user, secret, principal.subject, now);
+    }
+
     return { ok: true, principal };
   }
 
