@@ -2,6 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runMoat } from '../../posture/testing/cli.js';
@@ -139,3 +141,45 @@ describe.skipIf(npmLines.length === 0)('moat db export and signed bundles', () =
     expect(run.stderr).toContain('NO_PUBLIC_KEY');
   });
 });
+
+describe.skipIf(npmLines.length === 0 || skipReason('db update from a mirror', { tools: ['zip'] }))(
+  'moat db update --source', () => {
+    let server: Server;
+    let base: string;
+    let zip: Buffer;
+
+    beforeAll(async () => {
+      zip = await readFile(await buildZip('mirror', npmLines.slice(100, 150)));
+      server = createServer((req, res) => {
+        if (req.url !== '/npm/all.zip') {
+          res.writeHead(404).end();
+        } else if (req.headers['if-none-match'] === '"m1"') {
+          res.writeHead(304).end();
+        } else {
+          res.writeHead(200, { etag: '"m1"', 'content-length': zip.length }).end(zip);
+        }
+      });
+      await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+      base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    });
+
+    afterAll(() => new Promise((done) => server.close(done)));
+
+    it('loads a mirror\'s export once, then finds it unchanged', async () => {
+      const cache = join(dir, 'mirror-cache');
+      const args = ['db', 'update', '--source', base, '--ecosystem', 'npm', '--cache-dir', cache];
+
+      expect(await runMoat(args)).toMatchObject({ code: 0,
+        stdout: 'npm: updated: 50 new or changed, 0 unchanged, 0 skipped\n' });
+      expect(await runMoat(args)).toMatchObject({ code: 0, stdout: 'npm: not-modified\n' });
+      expect(await status(cache)).toMatchObject({ totalRecords: 50,
+        sources: [{ name: 'osv:npm', url: `${base}/npm/all.zip`, etag: '"m1"' }] });
+    });
+
+    it('exits 2 when the mirror does not have the ecosystem', async () => {
+      const run = await runMoat(['db', 'update', '--source', base, '--ecosystem', 'Nope',
+        '--cache-dir', join(dir, 'mirror-missing')]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(/FETCH_FAILED.*HTTP 404/);
+    });
+  });
