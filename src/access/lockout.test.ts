@@ -1,3 +1,5 @@
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../testing/requirements.js';
 import { openAccess, type OpenedAccess } from './policy.js';
@@ -83,6 +85,12 @@ describe('the first start', () => {
       process.env.MOAT_ADMIN_PASSWORD = saved;
       if (saved === undefined) delete process.env.MOAT_ADMIN_PASSWORD;
       await fresh.cleanup();
+    }
+  });
+
+  it('keeps the database and the signing key readable by their owner only', async () => {
+    for (const file of ['access.db', 'access.db-wal', 'token-signing-key.pem']) {
+      expect(((await stat(join(dir, file))).mode & 0o777).toString(8)).toBe('600');
     }
   });
 

@@ -1,6 +1,6 @@
 // Opens DATA/access.db: WAL so the CLI can change users while the server reads, a busy
 // timeout so concurrent writers wait instead of failing, migrations under the write lock.
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { AccessError } from '../errors.js';
@@ -25,6 +25,15 @@ export function openAccessDb(dataDir: string): Db {
   } catch (cause) {
     throw new AccessError('DB_OPEN', `cannot open ${file}: check --data and its permissions`,
       { cause });
+  }
+
+  // Password hashes live here: owner only. SQLite gives the -wal and -shm files the same mode.
+  try {
+    chmodSync(file, 0o600);
+  } catch (cause) {
+    db.close();
+    throw new AccessError('DB_OPEN', `cannot restrict ${file} to its owner: run Moat as the `
+      + 'owner of the data dir', { cause });
   }
 
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
