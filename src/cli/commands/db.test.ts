@@ -99,7 +99,10 @@ describe.skipIf(npmLines.length === 0)('moat db export and signed bundles', () =
     const run = await runMoat(['db', 'import', bundle, '--cache-dir', cache,
       '--public-key', file('signing.pub.pem')]);
     expect(run.code).toBe(0);
-    expect(await status(cache)).toMatchObject({ totalRecords: 200, sources: [{ name: 'bundle' }] });
+    const header = JSON.parse((await readFile(bundle, 'utf8')).split('\n')[0] ?? '{}') as
+      { created: string };
+    expect(await status(cache)).toMatchObject({ totalRecords: 200,
+      sources: [{ name: 'bundle', updatedAt: header.created }] });
   });
 
   async function spoiled(name: string, change: (text: Buffer) => Buffer): Promise<string> {

@@ -101,7 +101,11 @@ async function runImport(io: CliIo, paths: string[],
     const results = await store.write(async (writer) => {
       const done: ImportResult[] = [];
       for (const bundle of bundles) {
-        done.push(await loadItems(writer, bundle.items, { source: 'bundle', url: bundle.path, now }));
+        // The data is as fresh as its export, not as the copy onto this machine.
+        const created = new Date(bundle.header.created);
+        const when = Number.isNaN(created.getTime()) ? now : (): Date => created;
+        done.push(await loadItems(writer, bundle.items,
+          { source: 'bundle', url: bundle.path, now: when }));
       }
 
       if (plain.length > 0) {
