@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -34,6 +34,17 @@ describe('writeResult', () => {
     await writeResult(fakeIo(), 'new', file);
     expect(await readFile(file, 'utf8')).toBe('new');
     expect(await readdir(dir)).toEqual(['sbom.json']);
+  });
+
+  it('writes into a device in place instead of renaming over it', async () => {
+    await writeResult(fakeIo(), 'discarded', '/dev/null');
+    const info = await stat('/dev/null');
+    expect(info.isCharacterDevice()).toBe(true);
+  });
+
+  it('refuses a directory as the output', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'moat-io-'));
+    await expect(writeResult(fakeIo(), 'x', dir)).rejects.toThrow(/is a directory/);
   });
 
   it('keeps the old file when the write fails', async () => {

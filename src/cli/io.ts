@@ -1,8 +1,9 @@
 // The CLI's window on the outside world, passed to every command so tests can drive them.
 import { randomBytes } from 'node:crypto';
-import { rename, rm, writeFile } from 'node:fs/promises';
+import { rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
+import { UsageError } from '../errors.js';
 import type { Logger } from '../log.js';
 
 export interface CliIo {
@@ -24,11 +25,22 @@ export function wantsColour(io: CliIo, stream: 'stdout' | 'stderr' = 'stdout'): 
 
 /**
  * Writes a command's result to `--output FILE` atomically (temp file, rename), or to stdout.
- * A failed write leaves any previous file untouched.
+ * A failed write leaves any previous file untouched. Devices and pipes (`/dev/null`, a FIFO)
+ * are written in place: renaming over them would replace the device node.
  */
 export async function writeResult(io: CliIo, text: string, output?: string): Promise<void> {
   if (output === undefined || output === '-') {
     io.stdout.write(text);
+    return;
+  }
+
+  const existing = await stat(output).catch(() => undefined);
+  if (existing !== undefined && !existing.isFile()) {
+    if (existing.isDirectory()) {
+      throw new UsageError(`--output ${output} is a directory; name a file`);
+    }
+
+    await writeFile(output, text);
     return;
   }
 
