@@ -34,7 +34,7 @@ describe.skipIf(!ready)('moat serve with skopeo and podman, beside the reference
 
   beforeAll(async () => {
     temp = await makeTempDir('registry-clients');
-    moat = await spawnServer(join(temp.dir, 'data'));
+    moat = await spawnServer(join(temp.dir, 'data'), 'info');
     reference = await startRegistry();
     expect((await runMoat(['project', 'create', 'demo', '--data', join(temp.dir, 'data')])).code)
       .toBe(0);
@@ -109,6 +109,13 @@ describe.skipIf(!ready)('moat serve with skopeo and podman, beside the reference
       `${moat.host}/demo/from-podman:1`]);
     expect(out.stdout.trim()).toBe('linux');
   }, 180_000);
+
+  it('logs requests without credentials or tokens', () => {
+    const log = moat.stderr();
+    expect(log).toContain('"request completed"');
+    expect(log).not.toContain(ADMIN.password);
+    expect(log).not.toMatch(/Basic [A-Za-z0-9+/=]{8}|Bearer ey|"authorization"/i);
+  });
 
   it('deletes with skopeo', async () => {
     await copyTo(moat.host, 'docker', true);

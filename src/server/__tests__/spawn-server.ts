@@ -36,12 +36,12 @@ export async function freePort(): Promise<number> {
 }
 
 /** Starts `moat serve --data dataDir` and waits for /api/health. */
-export async function spawnServer(dataDir: string): Promise<ServerProcess> {
+export async function spawnServer(dataDir: string, logLevel = 'warn'): Promise<ServerProcess> {
   const port = await freePort();
   const host = `127.0.0.1:${port}`;
   const child = spawn(process.execPath, [CLI, 'serve', '--listen', host, '--data', dataDir], {
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, MOAT_ADMIN_PASSWORD: ADMIN.password, MOAT_LOG_LEVEL: 'warn' },
+    env: { ...process.env, MOAT_ADMIN_PASSWORD: ADMIN.password, MOAT_LOG_LEVEL: logLevel },
   });
   let log = '';
   child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
