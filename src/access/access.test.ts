@@ -155,6 +155,24 @@ describe('the Docker token flow', () => {
       status: 403, errorCode: 'DENIED' });
   });
 
+  it('refuses a removed robot and the tokens of a removed user', async () => {
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString();
+    const robot = /token \(shown only now\): (\S+)/.exec(await cli('robot', 'add', 'gone',
+      '--project', 'payments', '--role', 'reader', '--expires', tomorrow))?.[1] ?? '';
+    expect((await authorize(basicAuth('robot/gone', robot), 'payments/x', 'pull')).status)
+      .toBe(200);
+    await cli('robot', 'remove', 'gone');
+    expect((await authorize(basicAuth('robot/gone', robot), 'payments/x', 'pull')).status)
+      .toBe(401);
+
+    await cli('user', 'add', 'leaver', '--password-stdin');
+    await cli('user', 'grant', 'leaver', 'reader', 'payments');
+    const token = await tokenFor(basicAuth('leaver', alicePassword), 'repository:payments/x:pull');
+    await cli('user', 'remove', 'leaver');
+    expect(await authorize(`Bearer ${token}`, 'payments/x', 'pull')).toMatchObject({
+      status: 401, reason: 'token subject no longer exists or has expired' });
+  });
+
   it('filters the catalog to what the caller may pull', async () => {
     const all = ['base/debian', 'payments/ledger', 'cards/pan'];
     expect(await access.policy.visibleRepositories(undefined, all)).toEqual(['base/debian']);

@@ -138,6 +138,27 @@ export class Directory {
     return row === undefined ? undefined : toRobot(row);
   }
 
+  /** True when the robot existed; its token stops working at once. */
+  removeRobot(name: string): boolean {
+    return this.db.prepare('DELETE FROM robots WHERE name = ?').run(name).changes > 0;
+  }
+
+  /**
+   * Removes a user and its grants; true when it existed.
+   * @throws AccessError `LAST_ADMIN` for the only admin left.
+   */
+  removeUser(name: string): boolean {
+    return this.transaction(() => {
+      const admins = this.db.prepare<[], { n: number }>(
+        'SELECT count(*) AS n FROM users WHERE admin = 1').get()?.n ?? 0;
+      if (this.user(name)?.admin === true && admins <= 1) {
+        throw new AccessError('LAST_ADMIN', `${name} is the only admin: it cannot be removed`);
+      }
+
+      return this.db.prepare('DELETE FROM users WHERE name = ?').run(name).changes > 0;
+    });
+  }
+
   robots(): RobotRecord[] {
     return this.db.prepare<[], RobotRow>('SELECT name, project, role, expires_at FROM robots '
       + 'ORDER BY name').all().map(toRobot);

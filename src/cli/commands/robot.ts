@@ -1,6 +1,7 @@
 // `moat robot add|list`: machine accounts with one project role and an expiry.
 import type { Command } from 'commander';
 import { recordAccountChange } from '../../access/account-audit.js';
+import { AccessError } from '../../access/errors.js';
 import { withAccessStore } from '../../access/store/open-store.js';
 import { addRobot, parseExpiry } from '../../access/user-admin.js';
 import type { Role } from '../../access/roles.js';
@@ -14,6 +15,7 @@ Examples:
   $ skopeo copy docker-archive:app.tar docker://moat.bank/payments/app:1.0 \\
       --dest-creds robot/ci-payments:TOKEN
   $ moat robot list
+  $ moat robot remove ci-payments              # e.g. when its token leaked
 
 The token is printed once and stored only as a hash; log in as robot/NAME (or NAME) with it.
 `;
@@ -40,6 +42,19 @@ export function register(program: Command, io: CliIo): void {
         detail: `added robot/${name}: ${flags.role} in ${flags.project} until ${expiresAt}`,
         at: now });
     }));
+
+  robot.command('remove').description('remove a robot; its token stops working at once')
+    .argument('<name>').option('--data <dir>', 'Moat data directory', DEFAULT_DATA_DIR)
+    .action((name: string, flags: { data: string }) =>
+      withAccessStore(flags.data, ({ directory, audit }) => {
+        if (!directory.removeRobot(name)) {
+          throw new AccessError('ROBOT_UNKNOWN', `no robot ${name}: see \`moat robot list\``);
+        }
+
+        recordAccountChange(audit, { actor: cliActor(io), change: 'robot remove',
+          detail: `removed robot/${name}`, at: new Date() });
+        io.stdout.write(`removed robot/${name}\n`);
+      }));
 
   robot.command('list').description('robots, their role and expiry (never their tokens)')
     .option('--data <dir>', 'Moat data directory', DEFAULT_DATA_DIR)

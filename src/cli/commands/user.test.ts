@@ -63,6 +63,15 @@ describe('moat user, robot and project', () => {
     expect(result.err).toMatch(/error/);
   });
 
+  it('refuses to remove the only admin, or someone unknown', async () => {
+    const access = await openAccess(dir, { realm: 'r', service: 's', adminPassword: 'admin-p-1' });
+    await access.close();
+    expect((await moat(['user', 'remove', 'admin'])).err).toContain('[LAST_ADMIN]');
+    expect((await moat(['user', 'remove', 'ghost'])).code).toBe(2);
+    expect((await moat(['robot', 'remove', 'ghost'])).code).toBe(2);
+    expect((await moat(['user', 'list'])).out).toBe('admin (admin)\t-\n');
+  });
+
   it.each([
     ['', 'empty stdin'],
     ['short\n', 'too short'],

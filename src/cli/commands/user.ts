@@ -18,6 +18,7 @@ Examples:
   $ moat user grant alice publisher payments
   $ moat user revoke alice publisher payments
   $ moat user list --format json
+  $ moat user remove alice
 
 Roles per project: reader (pull), publisher (pull, push), maintainer (pull, push, delete).
 Every command takes --data DIR (default ./moat-data) and works while \`moat serve\` runs.
@@ -87,6 +88,19 @@ export function register(program: Command, io: CliIo): void {
           io.stdout.write(`${detail}\n`);
         }));
   }
+
+  user.command('remove').description('remove a user and its grants')
+    .argument('<name>').option('--data <dir>', 'Moat data directory', DEFAULT_DATA_DIR)
+    .action((name: string, flags: { data: string }) =>
+      withAccessStore(flags.data, ({ directory, audit }) => {
+        if (!directory.removeUser(name)) {
+          throw new AccessError('USER_UNKNOWN', `no user ${name}: see \`moat user list\``);
+        }
+
+        recordAccountChange(audit, { actor: cliActor(io), change: 'user remove',
+          detail: `removed user ${name}`, at: new Date() });
+        io.stdout.write(`removed user ${name}\n`);
+      }));
 
   user.command('list').description('users, admin flag and grants')
     .option('--data <dir>', 'Moat data directory', DEFAULT_DATA_DIR)
