@@ -26,6 +26,8 @@ function failure(status: number, code: string, message: string,
     body: { errors: [{ code, message }] } };
 }
 
+// Limitation: only the GET form of the token protocol is served; clients that use the OAuth2
+// POST form (refresh tokens, `grant_type=password`) fall back to GET when it is refused.
 export class TokenService implements TokenEndpoint {
   constructor(private readonly context: TokenServiceContext) {}
 

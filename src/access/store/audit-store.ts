@@ -27,6 +27,8 @@ function capped(value: string | undefined): string | null {
   return value === undefined ? null : value.slice(0, MAX_FIELD);
 }
 
+// Limitation: rows are never archived or pruned, so the table grows with every request; export
+// with `moat audit-log --format json` and keep the file, since deleting rows breaks the chain.
 export class AuditStore {
   constructor(private readonly db: Db) {}
 
