@@ -1,9 +1,11 @@
 // `moat audit host`: the live containers of this Linux host, judged from the host side.
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadCatalog } from '../../posture/catalog/load.js';
 import type { AuditReport } from '../../posture/finding.js';
 import { auditHost } from '../../posture/host/audit.js';
 import { collectHost, runCommand } from '../../posture/host/collect.js';
+import { DEFAULT_DOCKER_SOCKETS } from '../../posture/host/docker-api.js';
 import { fsHostReader } from '../../posture/host/reader.js';
 import { DEFAULT_COMPOSE_CDE_LABEL, DEFAULT_OCI_SANDBOXES } from '../../posture/compose/audit.js';
 import { parseFormat, type Format } from '../../posture/report/render.js';
@@ -22,6 +24,7 @@ interface HostFlags extends ReportFlags {
   container?: string[];
   podmanRoot?: string;
   podmanRunroot?: string;
+  dockerSocket?: string[];
   cdeLabel?: string;
   sandboxRuntime?: string[];
 }
@@ -33,6 +36,11 @@ export function registerHost(audit: Command, io: CliIo, shared: Shared): void {
     .option('--container <name-or-id>', 'audit only this container (repeatable)', shared.collect)
     .option('--podman-root <dir>', "podman's storage root, when not the default")
     .option('--podman-runroot <dir>', "podman's run root, when not the default")
+    .option(
+      '--docker-socket <path>',
+      'Docker Engine API socket to ask (repeatable)',
+      shared.collect,
+    )
     .option('--cde-label <key=value>', 'label marking cardholder-data containers')
     .option(
       '--sandbox-runtime <name>',
@@ -42,7 +50,9 @@ export function registerHost(audit: Command, io: CliIo, shared: Shared): void {
     .addHelpText(
       'after',
       `
-Containers are found through podman, the runc and runsc state directories, and cgroup paths.
+Containers are found through podman, Docker Engine API sockets (default: those of
+${DEFAULT_DOCKER_SOCKETS.join(', ')} that exist), the runc and runsc state directories, and
+cgroup paths.
 Exit status: 0 when every container meets the standard, 1 on findings, 2 on errors.
 
 Examples:
@@ -65,6 +75,7 @@ Examples:
         reader: fsHostReader('/'),
         run: runCommand,
         podman: { binary: 'podman', globalArgs },
+        dockerSockets: flags.dockerSocket ?? DEFAULT_DOCKER_SOCKETS.filter((s) => existsSync(s)),
         only: flags.container ?? [],
       });
       const report = auditHost(

@@ -3,6 +3,7 @@
 import { execFile } from 'node:child_process';
 import type { AuditNote } from '../finding.js';
 import { discoverCgroups } from './cgroup-scan.js';
+import { discoverDockerApi } from './docker-api.js';
 import type { ContainerIdentity, Reference } from './facts.js';
 import { discoverPodman, type PodmanOptions, type RunCommand } from './podman.js';
 import { readNamespaces, readProcess } from './process.js';
@@ -15,6 +16,8 @@ export interface CollectOptions {
   reader: HostReader;
   run: RunCommand;
   podman?: PodmanOptions;
+  /** Docker Engine API sockets (dockerd, podman's compatible service) to ask, when present. */
+  dockerSockets?: string[];
   /** Names or ID prefixes to audit; empty = every running container. */
   only: string[];
   cgroupRoot?: string;
@@ -72,8 +75,12 @@ export async function collectHost(options: CollectOptions): Promise<HostSnapshot
   const byId = new Map<string, ContainerIdentity>();
   const sources = [
     options.podman === undefined ? [] : await discoverPodman(options.run, options.podman, notes),
-    await discoverStateDirs(reader, notes),
   ];
+  for (const socket of options.dockerSockets ?? []) {
+    sources.push(await discoverDockerApi(socket, notes));
+  }
+
+  sources.push(await discoverStateDirs(reader, notes));
   for (const container of sources.flat()) {
     if (!byId.has(container.id)) {
       byId.set(container.id, container);

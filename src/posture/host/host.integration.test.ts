@@ -1,18 +1,20 @@
 // Starts real containers with podman (runc) and gVisor (runsc, ptrace platform) in a private
 // podman storage root and asserts the exact findings of the host audit for each.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Control } from '../catalog/control.js';
 import { loadCatalog } from '../catalog/load.js';
 import { DEFAULT_COMPOSE_CDE_LABEL, DEFAULT_OCI_SANDBOXES } from '../compose/audit.js';
-import type { AuditReport } from '../finding.js';
+import type { AuditNote, AuditReport } from '../finding.js';
 import type { Standard } from '../standards.js';
 import { runMoat } from '../testing/cli.js';
 import { makeTempDir, skipReason } from '../../testing/requirements.js';
 import { auditHost } from './audit.js';
 import { collectHost, runCommand } from './collect.js';
+import { discoverDockerApi } from './docker-api.js';
 import { fsHostReader } from './reader.js';
 
 const skip = skipReason('host audit against real containers', {
@@ -46,6 +48,7 @@ let dir: string;
 let cleanup: () => Promise<void>;
 let podman: string[];
 let catalog: Map<string, Control>;
+let service: ChildProcess | undefined;
 
 function sh(args: string[]): string {
   const result = spawnSync('podman', [...podman, ...args], { encoding: 'utf8' });
@@ -121,12 +124,28 @@ beforeAll(async () => {
     ]);
   }
 
+  // podman's Docker-compatible API on a private socket, for the Docker Engine API source.
+  service = spawn(
+    'podman',
+    [...podman, 'system', 'service', '--time=0', `unix://${join(dir, 'podman.sock')}`],
+    {
+      stdio: 'ignore',
+    },
+  );
+  for (let i = 0; i < 100 && !existsSync(join(dir, 'podman.sock')); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+
   catalog = await loadCatalog();
 }, 300_000);
 
 afterAll(async () => {
   if (skip !== undefined) {
     return;
+  }
+
+  if (service?.pid !== undefined) {
+    process.kill(service.pid, 'SIGTERM');
   }
 
   spawnSync('podman', [...podman, 'rm', '-f', '-t', '0', ...Object.keys(scenarios(''))]);
@@ -202,6 +221,23 @@ describe.skipIf(skip)('moat host audit of real containers', () => {
       /cde-gvisor \([0-9a-f]{12}, runsc, pid \d+\) found via podman/,
     );
     expect(report.findings.filter((f) => f.subject.name === 'locked')).toEqual([]);
+  });
+
+  it('finds the same containers through the Docker Engine API socket', async () => {
+    const notes: AuditNote[] = [];
+    const found = await discoverDockerApi(join(dir, 'podman.sock'), notes);
+    expect(notes).toEqual([]);
+    const locked = found.find((c) => c.name === 'locked');
+    expect(locked?.pid).toBe(Number(sh(['inspect', '-f', '{{.State.Pid}}', 'locked']).trim()));
+    const snapshot = await collectHost({
+      reader: fsHostReader('/'),
+      run: runCommand,
+      dockerSockets: [join(dir, 'podman.sock')],
+      only: ['locked'],
+    });
+    expect(snapshot.observations[0]?.container.source).toBe(
+      `docker-api ${join(dir, 'podman.sock')}`,
+    );
   });
 
   it('reports a container that is not running as an error', async () => {
