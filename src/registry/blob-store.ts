@@ -23,8 +23,13 @@ export interface BlobStore {
    * @throws RegistryError DIGEST_INVALID or SIZE_INVALID, nothing staged.
    */
   stage(source: Readable, expected: { digest: string; size?: number }): Promise<StagedBlob>;
-  /** Stages bytes already on disk at `file` (an upload session), moving the file. */
-  stageFile(file: string, expected: { digest: string; size?: number }): Promise<StagedBlob>;
+  /**
+   * Stages bytes already on disk at `file` (an upload session), moving the file. `hashed` is
+   * the digest the caller computed while the bytes arrived; without it the file is re-read.
+   * @throws RegistryError DIGEST_INVALID or SIZE_INVALID, the file removed.
+   */
+  stageFile(file: string, expected: { digest: string; size?: number },
+    hashed?: string): Promise<StagedBlob>;
   /** Makes a staged blob visible under its digest (atomic rename; a re-push refreshes it). */
   commit(staged: StagedBlob): Promise<void>;
   discard(staged: StagedBlob): Promise<void>;

@@ -38,10 +38,20 @@ export class FsBlobStore implements BlobStore {
     }
   }
 
-  async stageFile(file: string, expected: { digest: string; size?: number }): Promise<StagedBlob> {
+  async stageFile(file: string, expected: { digest: string; size?: number },
+    hashed?: string): Promise<StagedBlob> {
     const handle = this.tempPath();
     await rename(file, handle);
     try {
+      if (hashed !== undefined && expected.size === undefined) {
+        if (hashed !== expected.digest) {
+          throw new RegistryError('DIGEST_INVALID', 400, `the uploaded blob hashed to ${hashed}, ` +
+            `expected ${expected.digest}: the upload is corrupt, push it again`);
+        }
+
+        return await this.synced(handle, expected.digest);
+      }
+
       const verifier = createDigestVerifier({ ...expected, what: 'the uploaded blob' });
       // Only the verifier's verdict matters: the bytes go nowhere.
       await pipeline(createReadStream(handle), verifier, new Writable({

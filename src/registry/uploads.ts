@@ -1,7 +1,7 @@
 // Blob upload sessions (distribution-spec "Pushing blobs"): bytes append to a session file
 // under DATA/uploads; a chunk that breaks off is cut back so the session stays resumable at its
 // last whole chunk; completing verifies the digest before the blob becomes visible.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID, type Hash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, readdir, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -18,6 +18,11 @@ export interface UploadLimits {
 
 export class Uploads {
   private readonly busy = new Set<string>();
+  /**
+   * sha256 state of each session's bytes so far, so completion need not read them again. Lost
+   * on restart, when completion falls back to hashing the file.
+   */
+  private readonly hashes = new Map<string, { hash: Hash; offset: number }>();
 
   constructor(
     private readonly dir: string,
@@ -45,6 +50,7 @@ export class Uploads {
         `${this.limits.maxUploadsPerRepository} open uploads: finish or wait for them`);
     }
 
+    this.hashes.set(session.id, { hash: createHash('sha256'), offset: 0 });
     return session;
   }
 
@@ -77,9 +83,12 @@ export class Uploads {
     try {
       let written = 0;
       const limit = this.limits.maxBlobBytes - session.offset;
+      const state = this.hashes.get(id);
+      const hash = state?.offset === session.offset ? state.hash.copy() : undefined;
       const counter = new Transform({
         transform(chunk: Buffer, _encoding, callback): void {
           written += chunk.length;
+          hash?.update(chunk);
           callback(written > limit ? tooLarge(limit + session.offset) : null, chunk);
         },
       });
@@ -93,6 +102,12 @@ export class Uploads {
 
       const offset = session.offset + written;
       this.metadata.setUploadOffset(id, offset, new Date());
+      if (hash === undefined) {
+        this.hashes.delete(id);
+      } else {
+        this.hashes.set(id, { hash, offset });
+      }
+
       return offset;
     } finally {
       this.busy.delete(id);
@@ -110,14 +125,18 @@ export class Uploads {
       await this.append(repository, id, body, start);
     }
 
-    this.get(repository, id);
+    const session = this.get(repository, id);
     if (this.busy.has(id)) {
       throw new RegistryError('RANGE_INVALID', 416, `upload ${id} is still receiving a chunk`);
     }
 
     this.busy.add(id);
     try {
-      return await this.store.stageFile(this.fileOf(id), { digest });
+      const state = this.hashes.get(id);
+      const hashed = state?.offset === session.offset && digest.startsWith('sha256:')
+        ? `sha256:${state.hash.digest('hex')}`
+        : undefined;
+      return await this.store.stageFile(this.fileOf(id), { digest }, hashed);
     } finally {
       this.busy.delete(id);
       await this.cancel(id);
@@ -125,6 +144,7 @@ export class Uploads {
   }
 
   async cancel(id: string): Promise<void> {
+    this.hashes.delete(id);
     this.metadata.deleteUpload(id);
     await rm(this.fileOf(id), { force: true });
   }

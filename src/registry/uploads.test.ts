@@ -1,0 +1,70 @@
+import { Readable } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { digestOf } from '../image/digest.js';
+import { makeTempDir } from '../testing/requirements.js';
+import { openRegistry, type Registry } from './registry.js';
+
+const LIMITS = { maxBlobBytes: 1024, maxUploadsPerRepository: 2 };
+const body = (text: string | Buffer) => Readable.from([Buffer.from(text)]);
+
+describe('upload sessions', () => {
+  let temp: { dir: string; cleanup: () => Promise<void> };
+  let registry: Registry;
+  beforeEach(async () => {
+    temp = await makeTempDir('registry-uploads');
+    registry = await openRegistry(temp.dir, LIMITS);
+  });
+  afterEach(async () => {
+    registry.close();
+    await temp.cleanup();
+  });
+
+  it('completes an upload begun before a restart, re-reading and verifying its bytes', async () => {
+    const good = await registry.uploads.start('app/x');
+    const bad = await registry.uploads.start('app/x');
+    await registry.uploads.append('app/x', good.id, body('first half, '));
+    await registry.uploads.append('app/x', bad.id, body('other bytes'));
+    registry.close();
+
+    registry = await openRegistry(temp.dir, LIMITS);
+    const expected = Buffer.from('first half, second half');
+    const staged = await registry.uploads.finish('app/x', good.id, digestOf(expected),
+      body('second half'), 12);
+    await registry.publish('app/x', staged);
+    expect(registry.blobSize('app/x', digestOf(expected))).toBe(expected.length);
+
+    await expect(registry.uploads.finish('app/x', bad.id, digestOf(expected)))
+      .rejects.toMatchObject({ code: 'DIGEST_INVALID' });
+    expect(() => registry.uploads.get('app/x', bad.id)).toThrow(/unknown or expired/);
+  });
+
+  it('limits open sessions per repository', async () => {
+    await registry.uploads.start('app/x');
+    await registry.uploads.start('app/x');
+    await expect(registry.uploads.start('app/x')).rejects.toMatchObject({
+      code: 'TOOMANYREQUESTS', status: 429 });
+    await expect(registry.uploads.start('app/y')).resolves.toBeDefined();
+  });
+
+  it('refuses bytes past the size limit and keeps the session at its last good offset', async () => {
+    const session = await registry.uploads.start('app/x');
+    await registry.uploads.append('app/x', session.id, body('ok'));
+    await expect(registry.uploads.append('app/x', session.id, body(Buffer.alloc(2000))))
+      .rejects.toMatchObject({ code: 'SIZE_INVALID' });
+    expect(registry.uploads.get('app/x', session.id).offset).toBe(2);
+    const staged = await registry.uploads.finish('app/x', session.id, digestOf(Buffer.from('ok')));
+    expect(staged.size).toBe(2);
+    await registry.store.discard(staged);
+  });
+
+  it('refuses a chunk that does not start at the current offset', async () => {
+    const session = await registry.uploads.start('app/x');
+    await expect(registry.uploads.append('app/x', session.id, body('late'), 5))
+      .rejects.toMatchObject({ status: 416 });
+  });
+
+  it('does not find a session from another repository', async () => {
+    const session = await registry.uploads.start('app/x');
+    expect(() => registry.uploads.get('app/other', session.id)).toThrow(/unknown/);
+  });
+});
