@@ -27,7 +27,8 @@ function failure(status: number, code: string, message: string,
 }
 
 // Limitation: only the GET form of the token protocol is served; clients that use the OAuth2
-// POST form (refresh tokens, `grant_type=password`) fall back to GET when it is refused.
+// POST form (refresh tokens, `grant_type=password`) fall back to GET only when the server
+// answers that POST with 404 or 405, as containerd does.
 export class TokenService implements TokenEndpoint {
   constructor(private readonly context: TokenServiceContext) {}
 
