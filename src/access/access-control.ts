@@ -53,7 +53,8 @@ export class AccessControl implements AccessPolicy {
 
     const { principal } = resolution;
     const { repository, actions } = request;
-    if (repository === undefined) {
+    // No repository or no action (ping, catalog): only "who are you" is decided here.
+    if (repository === undefined || actions.length === 0) {
       return principal.kind === 'anonymous'
         ? this.unauthenticated(request, 'authentication required')
         : this.allow(principal, [], 'authenticated');

@@ -113,6 +113,7 @@ describe('the Docker token flow', () => {
     expect((await authorize(undefined, undefined)).challenge)
       .toBe(`Bearer realm="${realm}",service="${service}"`);
     expect(await authorize(alice(), undefined)).toMatchObject({ status: 200, subject: 'alice' });
+    expect((await authorize(undefined, 'payments/ledger')).status).toBe(401);
   });
 
   it('refuses an unknown project with 403 and says it does not exist', async () => {
