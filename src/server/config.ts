@@ -38,7 +38,13 @@ export async function loadServerConfig(flags: ServeFlags): Promise<ServerConfig>
   }
 
   const host = (match[1] ?? '').replace(/^\[|\]$/g, '');
-  const publicUrl = (stringField(file, 'publicUrl') ?? `http://${listen}`).replace(/\/+$/, '');
+  const configured = stringField(file, 'publicUrl');
+  if (port === 0 && configured === undefined) {
+    throw new UsageError('--listen with port 0 needs publicUrl in --config: the token realm ' +
+      'must name the port clients reach');
+  }
+
+  const publicUrl = (configured ?? `http://${listen}`).replace(/\/+$/, '');
   const limits = (file.limits ?? {}) as Partial<UploadLimits>;
   return {
     host,
