@@ -79,13 +79,15 @@ export async function syntheticHost(root: string, count: number): Promise<void> 
     await put(
       root,
       `/proc/${pid}/status`,
-      `Uid:\t${i % 2 === 0 ? 0 : 1000}\t0\t0\t0\nCapEff:\t00000000a80425fb\nCapBnd:\t00000000a80425fb\nNoNewPrivs:\t${i % 2}\nSeccomp:\t2\n`,
+      `Uid:\t${i % 2 === 0 ? 0 : 1000}\t0\t0\t0\nCapEff:\t00000000a80425fb\n` +
+        `CapBnd:\t00000000a80425fb\nNoNewPrivs:\t${i % 2}\nSeccomp:\t2\n`,
     );
     await put(root, `/proc/${pid}/uid_map`, '         0          0 4294967295\n');
     await put(
       root,
       `/proc/${pid}/mountinfo`,
-      '76 51 0:41 / / rw,relatime - overlay overlay rw\n82 76 254:0 /var/run/docker.sock /var/run/docker.sock rw - ext4 /dev/vda rw\n',
+      '76 51 0:41 / / rw,relatime - overlay overlay rw\n' +
+        '82 76 254:0 /var/run/docker.sock /var/run/docker.sock rw - ext4 /dev/vda rw\n',
     );
     await put(root, `/proc/${pid}/cgroup`, `8:pids:${cg}\n4:memory:${cg}\n1:cpu:${cg}\n0::${cg}\n`);
     await put(root, `/sys/fs/cgroup/memory${cg}/memory.limit_in_bytes`, '67108864\n');
