@@ -132,6 +132,15 @@ describe('the Docker token flow', () => {
       actions: ['push'] }]);
   });
 
+  it('accepts a user password that merely looks like a robot token', async () => {
+    const password = 'moat_rbt_only-a-password';
+    await runMoat(['user', 'add', 'odd', '--password-stdin', '--data', dir], `${password}\n`);
+    await cli('user', 'grant', 'odd', 'reader', 'payments');
+    expect((await authorize(basicAuth('odd', password), 'payments/x', 'pull')).status).toBe(200);
+    expect((await authorize(basicAuth('robot/ci', password), 'payments/x', 'pull')).status)
+      .toBe(401);
+  });
+
   it('refuses an expired robot', async () => {
     const saved = clock;
     clock = new Date(Date.now() + 2 * 86_400_000);

@@ -62,9 +62,11 @@ export class Authenticator {
       return undefined;
     }
 
-    if (isRobotToken(secret)) {
-      const robot = this.directory.robotByTokenHash(hashToken(secret));
-      if (robot === undefined || (robot.name !== user && robotSubject(robot.name) !== user)) {
+    // A password that merely looks like a robot token is still tried as a password below.
+    const robot = isRobotToken(secret)
+      ? this.directory.robotByTokenHash(hashToken(secret)) : undefined;
+    if (robot !== undefined) {
+      if (robot.name !== user && robotSubject(robot.name) !== user) {
         return undefined;
       }
 
