@@ -1,5 +1,6 @@
 // The advisory store as the core sees it. The core depends on this interface only; the SQLite
 // implementation lives in `src/store`, and a PostgreSQL one can follow behind the same shape.
+import { scoreCvss, type CvssScore } from './cvss.js';
 import type { OsvAffected, OsvRecord } from './osv.js';
 
 /**
@@ -8,12 +9,17 @@ import type { OsvAffected, OsvRecord } from './osv.js';
  */
 export type AdvisorySummary = Pick<OsvRecord, 'id' | 'modified' | 'published' | 'withdrawn'
   | 'aliases' | 'related' | 'upstream' | 'summary' | 'severity' | 'references'
-  | 'database_specific'>;
+  | 'database_specific'> & {
+  /** The record-level CVSS vectors, scored when the record was stored. */
+  cvss?: CvssScore[];
+};
 
 /** Makes the summary of a record: the summary line, at most 50 references, GHSA severity. */
 export function summarize(record: OsvRecord): AdvisorySummary {
   const summary = record.summary ?? record.details?.split('\n').find((line) => line.trim());
   const label = record.database_specific?.severity;
+  const cvss = (record.severity ?? []).filter((s) => s.type.startsWith('CVSS_'))
+    .map((s) => scoreCvss(s.score)).filter((s): s is CvssScore => s !== undefined);
   return {
     id: record.id,
     modified: record.modified,
@@ -26,6 +32,7 @@ export function summarize(record: OsvRecord): AdvisorySummary {
     severity: record.severity,
     references: record.references?.slice(0, 50),
     database_specific: typeof label === 'string' ? { severity: label } : undefined,
+    cvss,
   };
 }
 

@@ -1,7 +1,7 @@
 // The one finding model every consumer reads: scan output, CI gates, registry policy,
 // admission and fleet views all take these and nothing slightly different.
 import type { LayerRef } from '../inventory/model.js';
-import type { CvssScore } from './cvss.js';
+import type { CvssScore } from '../advisories/cvss.js';
 import type { Severity } from './severity.js';
 
 export interface FindingPackage {

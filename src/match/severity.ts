@@ -1,10 +1,10 @@
 // One severity per finding, and where it came from: malicious packages are always critical;
 // a distro's own rating (Debian urgency, Ubuntu priority) wins for its packages because it
 // reflects how the distro builds them; otherwise the CVSS base score, then the GHSA label.
-import type { OsvAffected } from '../advisories/osv.js';
+import type { OsvAffected, OsvSeverity } from '../advisories/osv.js';
 import type { AdvisorySummary } from '../advisories/store.js';
 import { isMalicious } from '../advisories/osv.js';
-import { scoreCvss, type CvssScore } from './cvss.js';
+import { scoreCvss, type CvssScore } from '../advisories/cvss.js';
 
 export const severities = ['unknown', 'negligible', 'low', 'medium', 'high', 'critical'] as const;
 export type Severity = (typeof severities)[number];
@@ -59,10 +59,13 @@ const cvssPreference = ['3.1', '3.0', '4.0', '2.0'];
 
 /** Rates one affected entry of a record. */
 export function rateAdvisory(record: AdvisorySummary, entry: OsvAffected): Rating {
-  const cvss = [...(entry.severity ?? []), ...(record.severity ?? [])]
+  const scoreAll = (list: OsvSeverity[] | undefined): CvssScore[] => (list ?? [])
     .filter((s) => s.type.startsWith('CVSS_'))
     .map((s) => scoreCvss(s.score))
     .filter((s): s is CvssScore => s !== undefined);
+  // Record-level vectors were scored when the record was stored; score them here only for
+  // summaries written before that.
+  const cvss = [...scoreAll(entry.severity), ...(record.cvss ?? scoreAll(record.severity))];
 
   if (isMalicious(record.id)) {
     return { severity: 'critical', source: 'malicious-package', cvss };

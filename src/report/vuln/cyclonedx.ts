@@ -3,7 +3,7 @@
 // findings carry `analysis.state: not_affected` with the reason, which makes the BOM a VEX.
 import { formatCycloneDx } from '../cyclonedx.js';
 import type { Finding } from '../../match/finding.js';
-import type { CvssScore } from '../../match/cvss.js';
+import type { CvssScore } from '../../advisories/cvss.js';
 import { sortFindings, type ScanReport, type VulnFormatOptions } from './model.js';
 
 const methods: Record<CvssScore['version'], string> = {

@@ -14,7 +14,7 @@ export interface CvssScore {
   baseScore: number;
   /** v3.x only, when the vector has temporal metrics. */
   temporalScore?: number;
-  /** v3.x only: the environmental score (equal to the temporal one when nothing is modified). */
+  /** v3.x only, when the vector has environmental metrics; see `environmentalScore`. */
   environmentalScore?: number;
 }
 
@@ -71,16 +71,28 @@ function scoreV3(vector: string): CvssScore | undefined {
     return undefined;
   }
 
-  // The library scores the environmental group only when one of its metrics is present. Per
-  // CVSS 3.x §7.3, absent modified metrics take base values and CR/IR/AR:M weigh as "X".
-  const environmental = scores.environmental
-    ?? make(/\/(CR|IR|AR):/.test(vector) ? vector : `${vector}/CR:M`).environmental;
-
   return {
     ...base,
     ...(scores.temporal === undefined ? {} : { temporalScore: scores.temporal }),
-    ...(environmental === undefined ? {} : { environmentalScore: environmental }),
+    ...(scores.environmental === undefined ? {} : { environmentalScore: scores.environmental }),
   };
+}
+
+/**
+ * The CVSS 3.x environmental score of any v3 vector, also one without environmental metrics.
+ * The library scores that group only when one of its metrics is present; per CVSS 3.x §7.3
+ * absent modified metrics take base values and CR/IR/AR:M weigh as "X". Not on the matching
+ * path: findings are rated on base scores.
+ */
+export function environmentalScore(vector: string): number | undefined {
+  const score = scoreCvss(vector);
+  if (score === undefined || score.version === '2.0' || score.version === '4.0') {
+    return undefined;
+  }
+
+  const full = /\/(CR|IR|AR):/.test(vector) ? vector : `${vector}/CR:M`;
+  return (score.version === '3.0' ? new Cvss3P0(full) : new Cvss3P1(full)).calculateScores()
+    .environmental;
 }
 
 function finite(version: CvssVersion, vector: string, score: number | undefined): CvssScore | undefined {
