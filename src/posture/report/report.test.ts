@@ -59,6 +59,37 @@ describe('renderSarif', () => {
     expect(validate({ ...(log as object), version: '2.0.0' })).toBe(false);
   });
 
+  it('validates a host report whose findings have no file', () => {
+    const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
+    addFormats(ajv);
+    const validate = ajv.compile(JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')) as object);
+    const host: AuditReport = {
+      target: 'host',
+      standard: 'moat',
+      controls: ['MOAT-CTR-001'],
+      subjects: 1,
+      findings: [
+        {
+          controlId: 'MOAT-CTR-001',
+          severity: 'critical',
+          title: 'Privileged container',
+          subject: { kind: 'container', name: 'web' },
+          path: '/proc/42/status CapBnd',
+          message: 'container web runs privileged',
+          fix: 'Remove privileged.',
+        },
+      ],
+      notes: [{ level: 'warning', message: 'container old exited while it was read' }],
+    };
+    const log = JSON.parse(renderSarif(host, catalog, '0.1.0'));
+    expect(validate(log), JSON.stringify(validate.errors)).toBe(true);
+    expect(log.runs[0].results[0].locations[0]).toEqual({
+      logicalLocations: [
+        { fullyQualifiedName: 'container/web:/proc/42/status CapBnd', kind: 'object' },
+      ],
+    });
+  });
+
   it('names the rule, level, file, line and field of each finding', () => {
     const log = JSON.parse(renderSarif(report, catalog, '0.1.0'));
     const run = log.runs[0];
