@@ -96,6 +96,12 @@ function replyError(err: unknown, request: FastifyRequest, reply: FastifyReply):
     return sendError(reply, err);
   }
 
+  if ((err as NodeJS.ErrnoException).code === 'ENOSPC') {
+    request.log.error({ err }, 'disk full');
+    return reply.code(507).type('application/json').send(errorBody('UNKNOWN',
+      'the registry has no space left for this upload; nothing was stored: retry later'));
+  }
+
   if (request.raw.destroyed || reply.raw.headersSent) {
     request.log.warn({ err }, 'request aborted');
     return reply;

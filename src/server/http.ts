@@ -1,5 +1,6 @@
 // Small HTTP pieces shared by the route files: OCI error replies, reading a bounded body,
 // parsing Range / Content-Range, and upload URLs.
+import { PassThrough, type Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RegistryError, errorBody } from '../registry/errors.js';
 
@@ -7,6 +8,29 @@ export function sendError(reply: FastifyReply, err: RegistryError): FastifyReply
   // RANGE_INVALID is Moat's name for a 416 reply; the spec's code for it is BLOB_UPLOAD_INVALID.
   const code = err.code === 'RANGE_INVALID' ? 'BLOB_UPLOAD_INVALID' : err.code;
   return reply.code(err.status).type('application/json').send(errorBody(code, err.message));
+}
+
+/**
+ * The request body as a stream whose failure (bad digest, size limit, full disk) does not
+ * destroy the connection: the rest of the body is drained so the client still reads our error.
+ * A client that goes away mid-body makes the stream fail.
+ */
+export function requestBody(request: FastifyRequest): Readable {
+  const raw = request.raw;
+  const body = new PassThrough();
+  raw.pipe(body);
+  raw.on('close', () => {
+    if (!raw.complete) {
+      body.destroy(new Error('the client closed the connection mid-body'));
+    }
+  });
+  body.on('close', () => {
+    if (!raw.readableEnded) {
+      raw.unpipe(body);
+      raw.resume();
+    }
+  });
+  return body;
 }
 
 /** True when the request carries a body (a length above zero, or chunked encoding). */

@@ -10,6 +10,7 @@ import {
   contentRangeStart,
   hasBody,
   queryParam,
+  requestBody,
   uploadRange,
 } from '../http.js';
 import { locationOf, type Handler, type RouteContext } from './context.js';
@@ -31,7 +32,7 @@ export const handleUpload: Handler<UploadEndpoint> = async (ctx, endpoint, reque
       return sessionReply(reply, name, id, ctx.registry.uploads.get(name, id).offset, 204);
     case 'PATCH': {
       const start = contentRangeStart(headerOf(request, 'content-range'));
-      const offset = await ctx.registry.uploads.append(name, id, request.raw, start);
+      const offset = await ctx.registry.uploads.append(name, id, requestBody(request), start);
       return sessionReply(reply, name, id, offset, 202);
     }
     case 'PUT':
@@ -63,7 +64,7 @@ async function startUpload(ctx: RouteContext, endpoint: UploadEndpoint, request:
   const digestParam = queryParam(request, 'digest');
   if (digestParam !== undefined) {
     const digest = checkDigest(digestParam);
-    await ctx.registry.pushBlob(name, digest, request.raw, contentLength(request));
+    await ctx.registry.pushBlob(name, digest, requestBody(request), contentLength(request));
     return blobCreated(reply, name, digest);
   }
 
@@ -80,7 +81,7 @@ async function finishUpload(ctx: RouteContext, target: { name: string; id: strin
   }
 
   const digest = checkDigest(digestParam);
-  const body = hasBody(request) ? request.raw : undefined;
+  const body = hasBody(request) ? requestBody(request) : undefined;
   const start = contentRangeStart(headerOf(request, 'content-range'));
   const staged = await ctx.registry.uploads.finish(name, id, digest, body, start);
   await ctx.registry.publish(name, staged);
