@@ -83,6 +83,12 @@ describe('moat audit k8s', () => {
     expect(run.stderr).toMatch(/AUDIT_INCOMPLETE/);
   });
 
+  it('warns when the input holds no workloads', async () => {
+    const run = await runMoat(['audit', 'k8s', '-'], '');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('warning: nothing to judge: no kubernetes objects found');
+  });
+
   it('exits 2 for a path that does not exist', async () => {
     const run = await runMoat(['audit', 'k8s', join(dir, 'missing.yaml')]);
     expect(run.code).toBe(2);

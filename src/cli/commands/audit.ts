@@ -58,6 +58,14 @@ export async function finishReport(
   format: Format,
 ): Promise<void> {
   const catalog = await loadCatalog();
+  if (report.subjects === 0) {
+    // An empty pipe (e.g. a failed `helm template`) must not look like a clean bill of health.
+    report.notes.push({
+      level: 'warning',
+      message: `nothing to judge: no ${report.target} objects found`,
+    });
+  }
+
   const text = renderReport(report, { format, catalog, version: VERSION, colour: wantsColour(io) });
   await writeResult(io, text, flags.output);
   io.log.info(
