@@ -29,8 +29,9 @@ export function buildApp(options: AppOptions): FastifyInstance {
   const app = Fastify({
     loggerInstance: options.logger,
     exposeHeadRoutes: false,
-    // Error replies carry the spec's JSON; the rest is streamed by the handlers.
     return503OnClosing: true,
+    // Pushes of large layers may take long, but a connection idle this long is dropped.
+    connectionTimeout: 5 * 60 * 1000,
   }) as unknown as FastifyInstance;
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, _payload, done) => done(null));
@@ -96,7 +97,8 @@ function replyError(err: unknown, request: FastifyRequest, reply: FastifyReply):
     return sendError(reply, err);
   }
 
-  if ((err as NodeJS.ErrnoException).code === 'ENOSPC') {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOSPC' || code === 'SQLITE_FULL') {
     request.log.error({ err }, 'disk full');
     return reply.code(507).type('application/json').send(errorBody('UNKNOWN',
       'the registry has no space left for this upload; nothing was stored: retry later'));
