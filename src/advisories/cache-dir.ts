@@ -14,7 +14,8 @@ export function resolveCacheDir(flag: string | undefined, env: NodeJS.ProcessEnv
   }
 
   const xdg = env.XDG_CACHE_HOME;
-  const base = xdg !== undefined && xdg.startsWith('/') ? xdg : join(env.HOME ?? homedir(), '.cache');
+  const home = env.HOME ?? homedir();
+  const base = xdg !== undefined && xdg.startsWith('/') ? xdg : join(home, '.cache');
   return join(base, 'moat');
 }
 

@@ -95,7 +95,8 @@ export function environmentalScore(vector: string): number | undefined {
     .environmental;
 }
 
-function finite(version: CvssVersion, vector: string, score: number | undefined): CvssScore | undefined {
+function finite(version: CvssVersion, vector: string, score: number | undefined):
+  CvssScore | undefined {
   if (score === undefined || !Number.isFinite(score)) {
     return undefined;
   }

@@ -45,7 +45,8 @@ describe.skipIf(!existsSync(vulndata))('importAdvisories with the real OSV data'
 
     // secdb's free-text fixes ("(not", "CVE-????-?????") became ids like `ALPINE-(not`.
     expect(result).toMatchObject({ imported: 7_901, unchanged: 31_332, skipped: 35 });
-    expect(new Set(result.skipReasons.map((r) => r.reason))).toEqual(new Set(['missing or invalid id']));
+    expect(new Set(result.skipReasons.map((r) => r.reason)))
+      .toEqual(new Set(['missing or invalid id']));
     expect(store.status().ecosystems.find((e) => e.ecosystem === 'Alpine:v3.19')?.records)
       .toBeGreaterThan(100);
   });
@@ -65,6 +66,7 @@ describe.skipIf(!existsSync(vulndata))('importAdvisories with the real OSV data'
 
     const result = await importAdvisories(store, readInputs([file]), { source: 'test', now });
     expect(result).toMatchObject({ imported: 1, skipped: 5 });
-    expect(result.skipReasons.map((r) => r.origin)).toEqual([2, 3, 4, 5, 6].map((n) => `${file}:${n}`));
+    expect(result.skipReasons.map((r) => r.origin))
+      .toEqual([2, 3, 4, 5, 6].map((n) => `${file}:${n}`));
   });
 });

@@ -3,7 +3,8 @@ import type { DbStatus } from './store.js';
 
 /** Age of the newest update in milliseconds, or undefined for a database never updated. */
 export function databaseAge(status: DbStatus, now: Date): number | undefined {
-  return status.lastUpdate === undefined ? undefined : now.getTime() - Date.parse(status.lastUpdate);
+  const { lastUpdate } = status;
+  return lastUpdate === undefined ? undefined : now.getTime() - Date.parse(lastUpdate);
 }
 
 /** Renders the status for people. */

@@ -83,7 +83,8 @@ describe.skipIf(!ready)('updateAdvisories against a mirror on loopback', () => {
     handler = serve(await zipOf('v2', [JSON.stringify(changed), ...lines.slice(1)]), '"v2"');
     expect(await update()).toMatchObject([{ status: 'updated',
       result: { imported: 1, unchanged: 99 } }]);
-    expect(store.status().sources[0]).toMatchObject({ name: 'osv:npm', etag: '"v2"', records: 100 });
+    expect(store.status().sources[0])
+      .toMatchObject({ name: 'osv:npm', etag: '"v2"', records: 100 });
   });
 
   it('refuses a truncated download and keeps the database as it was', async () => {

@@ -130,7 +130,8 @@ async function saveBody(response: Response, url: string, file: string, maxBytes:
   Promise<void> {
   const declared = Number(response.headers.get('content-length') ?? Number.NaN);
   if (declared > maxBytes) {
-    throw new AdvisoryError('FETCH_FAILED', `${url} is ${declared} bytes, over the ${maxBytes} limit`);
+    throw new AdvisoryError('FETCH_FAILED',
+      `${url} is ${declared} bytes, over the ${maxBytes} limit: raise --max-download`);
   }
 
   let received = 0;

@@ -67,7 +67,8 @@ export function matchInventory(
   }
 
   for (const [problem, count] of problems) {
-    warnings.push({ code: 'PACKAGES_NOT_MATCHED', message: `${count} package(s) not matched: ${problem}` });
+    const message = `${count} package(s) not matched: ${problem}`;
+    warnings.push({ code: 'PACKAGES_NOT_MATCHED', message });
   }
 
   const findings = buildFindings(hits, reader);
@@ -118,7 +119,10 @@ function matchLookup(
     }
 
     const semver = options.schemeFor('semver');
-    const schemes = { ecosystem: scheme, semver: semver === undefined ? undefined : lenientSemver(semver) };
+    const schemes = {
+      ecosystem: scheme,
+      semver: semver === undefined ? undefined : lenientSemver(semver),
+    };
     for (const row of rows(ecosystem, lookup.name)) {
       const verdict = evaluateEntry(lookup.version, row.entry, schemes, row.listsVersion);
       stats.gitRangesSkipped += verdict.gitRangesSkipped;

@@ -63,7 +63,8 @@ function clusterHits(hits: Hit[], records: Map<string, AdvisorySummary>): Hit[][
       union(other, hit.advisoryId);
     }
 
-    const relatedCve = (record?.related ?? []).find((id) => id.startsWith('CVE-') && hitIds.has(id));
+    const relatedCve = (record?.related ?? [])
+      .find((id) => id.startsWith('CVE-') && hitIds.has(id));
     if (!hit.advisoryId.startsWith('CVE-') && relatedCve !== undefined) {
       union(hit.advisoryId, relatedCve);
     }

@@ -9,7 +9,9 @@ function finding(id: string, name: string, severity: Finding['severity'], fixed:
   return {
     kind: 'vulnerability',
     vulnerability: { id, aliases, references: [], modified: '2025-01-01T00:00:00Z' },
-    package: { name, version: '1.0.0', ecosystem: 'npm', purl: `pkg:npm/${name}@1.0.0`, target: '/app' },
+    package: {
+      name, version: '1.0.0', ecosystem: 'npm', purl: `pkg:npm/${name}@1.0.0`, target: '/app',
+    },
     severity, severitySource: 'cvss-v3.1', cvss: [], status: 'affected', fixedVersions: fixed,
     fixState: fixed.length > 0 ? 'fixed' : 'not-fixed',
   };
@@ -34,7 +36,7 @@ describe('applyPolicy', () => {
       .toEqual(['GHSA-aaaa', 'CVE-2022-3', 'CVE-2022-4']);
   });
 
-  it('suppresses ignore-file entries by any alias until they expire, and lists expired ones', () => {
+  it('suppresses ignore entries by any alias until they expire, and lists expired ones', () => {
     const ignores = parseIgnoreFile(`ignore:
   - id: CVE-2021-1
     package: lodash
@@ -61,7 +63,8 @@ describe('applyPolicy', () => {
       '@context': 'https://openvex.dev/ns/v0.2.0',
       statements: [{ vulnerability: { name: 'CVE-2022-2' }, status: 'not_affected',
         justification: 'vulnerable_code_not_in_execute_path',
-        products: [{ '@id': 'pkg:oci/app@sha256:abc', subcomponents: [{ '@id': 'pkg:npm/minimist' }] }] }],
+        products: [{ '@id': 'pkg:oci/app@sha256:abc',
+          subcomponents: [{ '@id': 'pkg:npm/minimist' }] }] }],
     })],
     ['CycloneDX VEX', JSON.stringify({
       bomFormat: 'CycloneDX', specVersion: '1.6',

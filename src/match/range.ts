@@ -42,7 +42,9 @@ export function evaluateEntry(
       continue;
     }
 
-    const scheme = range.type === 'SEMVER' ? schemes.semver ?? schemes.ecosystem : schemes.ecosystem;
+    const scheme = range.type === 'SEMVER'
+      ? schemes.semver ?? schemes.ecosystem
+      : schemes.ecosystem;
     const result = evaluateRange(version, range, scheme);
     if (result === 'affected') {
       verdict.status = 'affected';

@@ -14,7 +14,8 @@ describe('lookupFor', () => {
   it.each([
     ['Debian by source package and release', pkg('deb', 'Debian', 'libssl3', '3.0.15-1~deb12u1',
       { source: { name: 'openssl', version: '3.0.15-1~deb12u1' } }), os('debian', '12'),
-    { ecosystems: ['Debian:12'], name: 'openssl', version: '3.0.15-1~deb12u1', advisoryName: 'openssl' }],
+    { ecosystems: ['Debian:12'], name: 'openssl', version: '3.0.15-1~deb12u1',
+      advisoryName: 'openssl' }],
     ['Debian binNMU: the source version', pkg('deb', 'Debian', 'libfoo', '1.0-1+b1',
       { source: { name: 'foo', version: '1.0-1' } }), os('debian', '12'),
     { ecosystems: ['Debian:12'], name: 'foo', version: '1.0-1' }],
@@ -49,9 +50,11 @@ describe('lookupFor', () => {
 describe('targetOf', () => {
   it.each([
     [pkg('deb', 'Debian', 'bash', '5.2'), 'os'],
-    [pkg('npm', 'npm', 'lodash', '1', { locations: [{ path: '/srv/app/node_modules/lodash/package.json' }] }),
+    [pkg('npm', 'npm', 'lodash', '1',
+      { locations: [{ path: '/srv/app/node_modules/lodash/package.json' }] }),
       '/srv/app/node_modules'],
-    [pkg('pypi', 'PyPI', 'six', '1', { locations: [{ path: '/app/requirements.txt' }] }), '/app/requirements.txt'],
+    [pkg('pypi', 'PyPI', 'six', '1', { locations: [{ path: '/app/requirements.txt' }] }),
+      '/app/requirements.txt'],
   ])('groups package %# under %s', (input, target) => {
     expect(targetOf(input)).toBe(target);
   });

@@ -43,7 +43,9 @@ const str = (value: unknown): string | undefined => (typeof value === 'string' ?
 function fromOpenVex(statements: unknown[]): VexStatement[] {
   return statements.flatMap((raw) => {
     const s = (raw ?? {}) as Json;
-    const vuln = typeof s.vulnerability === 'string' ? s.vulnerability : str((s.vulnerability as Json)?.name);
+    const vuln = typeof s.vulnerability === 'string'
+      ? s.vulnerability
+      : str((s.vulnerability as Json)?.name);
     const status = str(s.status) as VexStatement['status'] | undefined;
     if (vuln === undefined || status === undefined) {
       return [];
@@ -52,7 +54,8 @@ function fromOpenVex(statements: unknown[]): VexStatement[] {
     const products = (Array.isArray(s.products) ? s.products : []).flatMap((p: unknown) => {
       const product = typeof p === 'string' ? { '@id': p } : (p ?? {}) as Json;
       const subs = Array.isArray(product.subcomponents) ? product.subcomponents : [];
-      const subIds = subs.map((c: unknown) => (typeof c === 'string' ? c : str((c as Json)?.['@id'])));
+      const subIds = subs.map((c: unknown) =>
+        (typeof c === 'string' ? c : str((c as Json)?.['@id'])));
       const ids = subIds.length > 0 ? subIds : [str(product['@id'])];
       return ids.filter((id): id is string => id !== undefined);
     });

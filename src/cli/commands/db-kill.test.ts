@@ -21,12 +21,14 @@ describe.skipIf(!built || !existsSync(vulndata))('a killed import', () => {
 
   it('leaves the previous database intact and usable', async () => {
     const cache = join(temp.dir, 'cache');
-    const first = await runMoat(['db', 'import', join(vulndata, 'npm.jsonl'), '--cache-dir', cache]);
+    const first = await runMoat(['db', 'import', join(vulndata, 'npm.jsonl'),
+      '--cache-dir', cache]);
     expect(first.code).toBe(0);
 
     const child = spawn(process.execPath, [cli, 'db', 'import', join(vulndata, 'debian-12.jsonl'),
       '--cache-dir', cache], { stdio: 'ignore' });
-    const exited = new Promise<NodeJS.Signals | null>((done) => child.on('exit', (_c, s) => done(s)));
+    const exited = new Promise<NodeJS.Signals | null>(
+      (done) => child.on('exit', (_c, s) => done(s)));
     const wal = join(cache, 'advisories.db-wal');
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline && !(existsSync(wal) && statSync(wal).size > 8 * 1024 * 1024)) {

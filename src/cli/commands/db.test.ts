@@ -47,7 +47,8 @@ describe.skipIf(npmLines.length === 0 || skipReason('db import from zip', { tool
       const zip = await buildZip('first', npmLines.slice(0, 300));
 
       const run = await runMoat(['db', 'import', zip, '--cache-dir', cache, '--source', 'npm']);
-      expect(run).toMatchObject({ code: 0, stdout: 'imported 300 records, 0 unchanged, 0 skipped\n' });
+      expect(run).toMatchObject({ code: 0,
+        stdout: 'imported 300 records, 0 unchanged, 0 skipped\n' });
       expect(await status(cache)).toMatchObject({
         totalRecords: 300, sources: [{ name: 'npm', records: 300 }],
         ecosystems: [{ ecosystem: 'npm', records: 300 }],
@@ -55,12 +56,14 @@ describe.skipIf(npmLines.length === 0 || skipReason('db import from zip', { tool
     });
 
     it.each([
-      ['a corrupt zip', (zip: Buffer) => Buffer.from(zip.toString('hex').replace(/504b0102/g, '00000000'), 'hex')],
+      ['a corrupt zip', (zip: Buffer) =>
+        Buffer.from(zip.toString('hex').replace(/504b0102/g, '00000000'), 'hex')],
       ['a truncated zip', (zip: Buffer) => zip.subarray(0, Math.floor(zip.length / 2))],
       ['random bytes', () => Buffer.from('this is not a zip archive at all'.repeat(10))],
     ])('refuses %s with a clear error and leaves the database as it was', async (_name, spoil) => {
       const cache = join(dir, 'spoil-cache');
-      await runMoat(['db', 'import', await buildZip('base', npmLines.slice(0, 10)), '--cache-dir', cache]);
+      const base = await buildZip('base', npmLines.slice(0, 10));
+      await runMoat(['db', 'import', base, '--cache-dir', cache]);
       const bad = join(dir, 'bad.zip');
       await writeFile(bad, spoil(await readFile(await buildZip('more', npmLines.slice(10, 60)))));
 
@@ -76,7 +79,8 @@ describe.skipIf(npmLines.length === 0)('moat db export and signed bundles', () =
   const pem = {
     private: keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
     public: keys.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-    other: generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    other: generateKeyPairSync('ed25519').publicKey
+      .export({ type: 'spki', format: 'pem' }).toString(),
   };
   let bundle: string;
   const file = (name: string): string => join(dir, name);
@@ -120,10 +124,12 @@ describe.skipIf(npmLines.length === 0)('moat db export and signed bundles', () =
     ['a truncated bundle', 'BAD_SIGNATURE', (b: Buffer) => b.subarray(0, b.length - 500),
       'signing.pub.pem'],
     ['a changed header', 'BAD_SIGNATURE',
-      (b: Buffer) => Buffer.from(b.toString('latin1').replace('"records":200', '"records":201'), 'latin1'),
+      (b: Buffer) =>
+        Buffer.from(b.toString('latin1').replace('"records":200', '"records":201'), 'latin1'),
       'signing.pub.pem'],
     ['an unsigned bundle', 'MISSING_SIGNATURE',
-      (b: Buffer) => Buffer.from(b.toString('latin1').replace(/,"signature":\{[^}]*\}/, ''), 'latin1'),
+      (b: Buffer) =>
+        Buffer.from(b.toString('latin1').replace(/,"signature":\{[^}]*\}/, ''), 'latin1'),
       'signing.pub.pem'],
     ['another signer', 'BAD_SIGNATURE', (b: Buffer) => b, 'other.pub.pem'],
   ])('refuses %s (%s) and leaves the database unchanged', async (name, code, change, key) => {

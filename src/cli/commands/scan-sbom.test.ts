@@ -14,10 +14,12 @@ const layer = { index: 0, digest: `sha256:${'e'.repeat(64)}`, createdBy: 'COPY .
 const inventory: Inventory = {
   image: { reference: 'dir:/app', transport: 'dir', layers: [layer] },
   packages: [
-    { name: 'lodash', version: '4.17.15', type: 'npm', ecosystem: 'npm', purl: 'pkg:npm/lodash@4.17.15',
+    { name: 'lodash', version: '4.17.15', type: 'npm', ecosystem: 'npm',
+      purl: 'pkg:npm/lodash@4.17.15',
       licenses: [], locations: [{ path: '/app/node_modules/lodash/package.json', layer }], layer },
-    { name: 'minimist', version: '0.0.8', type: 'npm', ecosystem: 'npm', purl: 'pkg:npm/minimist@0.0.8',
-      licenses: [], locations: [{ path: '/app/node_modules/minimist/package.json', layer }], layer },
+    { name: 'minimist', version: '0.0.8', type: 'npm', ecosystem: 'npm',
+      purl: 'pkg:npm/minimist@0.0.8', licenses: [],
+      locations: [{ path: '/app/node_modules/minimist/package.json', layer }], layer },
   ],
   warnings: [],
 };

@@ -9,7 +9,8 @@ import { makeTempDir, skipReason } from '../../testing/requirements.js';
 import { debootstrapBookworm } from '../../testing/rootfs.js';
 
 const vulndata = resolve(import.meta.dirname, '..', '..', '..', '..', 'shared', 'vulndata');
-const skip = !existsSync(vulndata) || skipReason('moat scan end to end', DEBIAN_APP_NEEDS) !== undefined;
+const skip = !existsSync(vulndata)
+  || skipReason('moat scan end to end', DEBIAN_APP_NEEDS) !== undefined;
 
 interface ScanJson {
   summary: { findings: number; failed?: boolean; suppressed: number };
@@ -48,7 +49,7 @@ describe.skipIf(skip)('moat scan on real images', () => {
 
   afterAll(() => temp.cleanup());
 
-  it('finds open Debian issues and old npm packages, each with the layer that added it', async () => {
+  it('finds open Debian issues and old npm packages, with the layers that added them', async () => {
     const { code, doc } = await scan([image.reference]);
     expect(code).toBe(0);
 
@@ -68,7 +69,8 @@ describe.skipIf(skip)('moat scan on real images', () => {
   it('reports a fixed advisory again when dpkg says the old version is installed', async () => {
     const rootfs = await debootstrapBookworm();
     const status = await readFile(join(rootfs, 'var/lib/dpkg/status'), 'utf8');
-    const old = status.replace(/(Package: libc6\n(?:[^\n]+\n)*?Version: )[^\n]+/, '$12.36-9+deb12u1');
+    const old = status
+      .replace(/(Package: libc6\n(?:[^\n]+\n)*?Version: )[^\n]+/, '$12.36-9+deb12u1');
     expect(old).not.toBe(status);
     const layout = join(temp.dir, 'old-glibc');
     const built = await buildImage(layout, { tag: 'old', layers: [
@@ -92,10 +94,13 @@ describe.skipIf(skip)('moat scan on real images', () => {
     const [first, ...rest] = critical;
     const ignore = join(temp.dir, 'ignore.yaml');
     await writeFile(ignore, `ignore:\n${rest.map((f) => `  - id: ${f.vulnerability.id}\n`
-      + `    package: ${f.package.name}\n    expires: 2999-01-01\n    reason: accepted risk\n`).join('')}`
+      + `    package: ${f.package.name}\n    expires: 2999-01-01\n`
+      + '    reason: accepted risk\n').join('')}`
       + `  - id: ${first?.vulnerability.id}\n    expires: 2001-01-01\n    reason: old exception\n`);
     const vex = join(temp.dir, 'app.openvex.json');
-    await writeFile(vex, JSON.stringify({ '@context': 'https://openvex.dev/ns/v0.2.0', statements: [{
+    await writeFile(vex, JSON.stringify({
+      '@context': 'https://openvex.dev/ns/v0.2.0',
+      statements: [{
       vulnerability: { name: first?.vulnerability.id }, status: 'not_affected',
       justification: 'vulnerable_code_not_in_execute_path',
       products: [{ '@id': `pkg:npm/${first?.package.name}` }] }] }));

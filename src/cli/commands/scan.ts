@@ -84,10 +84,12 @@ export function register(program: Command, io: CliIo): void {
     .command('scan')
     .description('find known vulnerabilities in an image\'s packages')
     .argument('[image]', 'image reference, as for `moat sbom`')
-    .option('-f, --format <format>', `output: ${SCAN_FORMATS.join(', ')}`, oneOf(SCAN_FORMATS), 'table')
+    .option('-f, --format <format>', `output: ${SCAN_FORMATS.join(', ')}`, oneOf(SCAN_FORMATS),
+      'table')
     .option('-o, --output <file>', 'write to FILE (atomically) instead of stdout')
     .option('--severity <list>', 'report only these severities (comma-separated)', severityList)
-    .option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity', oneSeverity)
+    .option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity',
+      oneSeverity)
     .option('--ignore-unfixed', 'leave out vulnerabilities without a released fix')
     .option('--ignore-file <file>', 'YAML list of accepted findings (id, package, expires, reason)')
     .option('--vex <file>', 'OpenVEX or CycloneDX VEX; not_affected suppresses (repeatable)',
@@ -107,8 +109,8 @@ export function register(program: Command, io: CliIo): void {
 
 async function readText(file: string, what: string): Promise<string> {
   return readFile(file, 'utf8').catch((cause: unknown) => {
-    throw new PolicyInputError('UNREADABLE_INPUT', `cannot read the ${what} ${file}: check the path`,
-      { cause });
+    throw new PolicyInputError('UNREADABLE_INPUT',
+      `cannot read the ${what} ${file}: check the path`, { cause });
   });
 }
 
@@ -164,7 +166,8 @@ async function runScan(io: CliIo, image: string | undefined, flags: ScanFlags): 
       failOn: flags.failOn,
     });
     for (const rule of report.expiredIgnores) {
-      io.log.warn({ id: rule.id, expires: rule.expires }, 'ignore entry expired: it no longer applies');
+      io.log.warn({ id: rule.id, expires: rule.expires },
+        'ignore entry expired: it no longer applies');
     }
 
     const toFile = flags.output !== undefined && flags.output !== '-';

@@ -17,8 +17,11 @@ function ratings(finding: Finding): Record<string, unknown>[] {
     vector: c.vector,
   }));
   if (!finding.severitySource.startsWith('cvss-')) {
-    list.unshift({ source: { name: finding.severitySource }, severity: cdxSeverity(finding.severity),
-      method: 'other' });
+    list.unshift({
+      source: { name: finding.severitySource },
+      severity: cdxSeverity(finding.severity),
+      method: 'other',
+    });
   }
 
   return list;
@@ -45,7 +48,10 @@ function vulnerability(finding: Finding, index: number, refOf: Map<string, strin
     ...(v.published === undefined ? {} : { published: v.published }),
     updated: v.modified,
     ...(finding.suppressed === undefined ? {} : {
-      analysis: { state: 'not_affected', detail: `${finding.suppressed.by}: ${finding.suppressed.reason}` },
+      analysis: {
+        state: 'not_affected',
+        detail: `${finding.suppressed.by}: ${finding.suppressed.reason}`,
+      },
     }),
     affects: [{
       ref: refOf.get(finding.package.purl) ?? finding.package.purl,

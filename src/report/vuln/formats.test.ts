@@ -23,19 +23,23 @@ const sarifSchema = createRequire(import.meta.url)
 const options = { colour: false, now: new Date('2026-12-03T12:00:00Z'), toolVersion: '0.1.0',
   uuid: '3f2a8c1e-0b7d-4e55-9a61-2c4f5e6d7a8b' };
 const base = { index: 0, digest: `sha256:${'a'.repeat(64)}`, createdBy: 'debootstrap bookworm' };
-const app = { index: 1, digest: `sha256:${'b'.repeat(64)}`, createdBy: 'COPY node_modules /srv/app' };
+const app = {
+  index: 1, digest: `sha256:${'b'.repeat(64)}`, createdBy: 'COPY node_modules /srv/app',
+};
 
 const packages: Package[] = [
   { name: 'libc6', version: '2.36-9+deb12u1', type: 'deb', ecosystem: 'Debian',
     purl: 'pkg:deb/debian/libc6@2.36-9%2Bdeb12u1?arch=amd64', licenses: [],
     source: { name: 'glibc', version: '2.36-9+deb12u1' },
     locations: [{ path: '/var/lib/dpkg/status', layer: base }], layer: base },
-  { name: 'lodash', version: '4.17.15', type: 'npm', ecosystem: 'npm', purl: 'pkg:npm/lodash@4.17.15',
-    licenses: ['MIT'], locations: [{ path: '/srv/app/node_modules/lodash/package.json', layer: app }],
+  { name: 'lodash', version: '4.17.15', type: 'npm', ecosystem: 'npm',
+    purl: 'pkg:npm/lodash@4.17.15', licenses: ['MIT'],
+    locations: [{ path: '/srv/app/node_modules/lodash/package.json', layer: app }],
     layer: app },
   { name: 'cxp-jquery', version: '1.0.0', type: 'npm', ecosystem: 'npm',
     purl: 'pkg:npm/cxp-jquery@1.0.0', licenses: [],
-    locations: [{ path: '/srv/app/node_modules/cxp-jquery/package.json', layer: app }], layer: app },
+    locations: [{ path: '/srv/app/node_modules/cxp-jquery/package.json', layer: app }],
+    layer: app },
 ];
 const inventory: Inventory = {
   image: { reference: 'oci:/tmp/layout:app', transport: 'oci', platform: 'linux/amd64',
@@ -58,7 +62,8 @@ describe.skipIf(!existsSync(vulndata))('scan report formats', () => {
       readFileSync(join(vulndata, file), 'utf8').split('\n')
         .filter((line) => names.some((n) => line.includes(`"name":"${n}"`)));
     const subset = join(temp.dir, 'subset.jsonl');
-    await writeFile(subset, [...pick('debian-12.jsonl', ['glibc']), ...pick('npm.jsonl', ['lodash']),
+    await writeFile(subset, [...pick('debian-12.jsonl', ['glibc']),
+      ...pick('npm.jsonl', ['lodash']),
       ...pick('npm-malicious.jsonl', ['cxp-jquery'])].join('\n'));
     store = openAdvisoryStore(join(temp.dir, 'advisories.db'), 'write');
     await importAdvisories(store, readInputs([subset]), { source: 'test', now: () => options.now });
@@ -90,7 +95,9 @@ describe.skipIf(!existsSync(vulndata))('scan report formats', () => {
 
   it('groups the table by target with counts, and stays plain off a terminal', () => {
     const text = formatScan(report, 'table', options);
-    expect(text).toMatch(/^OS packages \(Debian GNU\/Linux 12 \(bookworm\)\) — 3 high, 3 medium, 7 negligible, 6 unknown$/m);
+    const os = 'OS packages (Debian GNU/Linux 12 (bookworm)) — '
+      + '3 high, 3 medium, 7 negligible, 6 unknown';
+    expect(text.split('\n')).toContain(os);
     expect(text).toMatch(/^\/srv\/app\/node_modules — 1 critical, \d+ high/m);
     expect(text).toMatch(/MALICIOUS +MAL-2021-1 +cxp-jquery/);
     expect(text).toMatch(/FAILED --fail-on critical\n$/);
@@ -104,7 +111,8 @@ describe.skipIf(!existsSync(vulndata))('scan report formats', () => {
   it('writes SARIF that validates against the SARIF 2.1.0 schema, with security-severity', () => {
     const log = JSON.parse(formatScan(report, 'sarif', options)) as {
       runs: { tool: { driver: { rules: { id: string; properties: Record<string, string> }[] } };
-        results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[];
+        results: { ruleId: string;
+          locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[];
     };
     const ajv = new AjvDraft04.default({ allErrors: true, strict: false, unicodeRegExp: false });
     formats.default(ajv);
@@ -113,19 +121,20 @@ describe.skipIf(!existsSync(vulndata))('scan report formats', () => {
     expect(validate(log), JSON.stringify(validate.errors)).toBe(true);
     const run = log.runs[0];
     expect(run?.results.length).toBe(report.findings.length);
-    expect(run?.tool.driver.rules.find((r) => r.id === 'CVE-2023-4911')?.properties['security-severity'])
-      .toBe('7.8');
+    const glibc = run?.tool.driver.rules.find((r) => r.id === 'CVE-2023-4911');
+    expect(glibc?.properties['security-severity']).toBe('7.8');
     expect(run?.results.find((r) => r.ruleId === 'MAL-2021-1')?.locations[0]?.physicalLocation
       .artifactLocation.uri).toBe('srv/app/node_modules/cxp-jquery/package.json');
   });
 
-  it('writes CycloneDX 1.6 with vulnerabilities that validates and points at components', async () => {
+  it('writes CycloneDX 1.6 with vulnerabilities that validates and names components', async () => {
     const text = formatScan(report, 'cyclonedx', options);
     const validator = new Validation.JsonStrictValidator(Spec.Version.v1dot6);
     expect(await validator.validate(text)).toBeNull();
 
     const bom = JSON.parse(text) as { components: { 'bom-ref': string; name: string }[];
-      vulnerabilities: { id: string; affects: { ref: string }[]; ratings: { method: string }[] }[] };
+      vulnerabilities: { id: string; affects: { ref: string }[];
+        ratings: { method: string }[] }[] };
     const refs = new Set(bom.components.map((c) => c['bom-ref']));
     expect(bom.vulnerabilities).toHaveLength(report.findings.length);
     expect(bom.vulnerabilities.every((v) => v.affects.every((a) => refs.has(a.ref)))).toBe(true);
@@ -136,11 +145,13 @@ describe.skipIf(!existsSync(vulndata))('scan report formats', () => {
   it('writes OpenVEX affected statements under the image purl', () => {
     const doc = JSON.parse(formatScan(report, 'openvex', options)) as {
       '@context': string; statements: { status: string; vulnerability: { name: string };
-        products: { '@id': string; subcomponents: { '@id': string }[] }[]; action_statement: string }[] };
+        products: { '@id': string; subcomponents: { '@id': string }[] }[];
+        action_statement: string }[] };
     expect(doc['@context']).toBe('https://openvex.dev/ns/v0.2.0');
     expect(doc.statements).toHaveLength(report.findings.length);
     const glibc = doc.statements.find((s) => s.vulnerability.name === 'CVE-2023-4911');
-    expect(glibc).toMatchObject({ status: 'affected', action_statement: 'Upgrade libc6 to 2.36-9+deb12u3.' });
+    expect(glibc).toMatchObject({ status: 'affected',
+      action_statement: 'Upgrade libc6 to 2.36-9+deb12u3.' });
     expect(glibc?.products[0]?.['@id']).toMatch(/^pkg:oci\//);
     expect(glibc?.products[0]?.subcomponents[0]?.['@id']).toBe(packages[0]?.purl);
   });

@@ -41,7 +41,10 @@ export function formatScanJson(report: ScanReport, options: VulnFormatOptions): 
       suppressed: report.suppressed.length,
       unknownVersions: report.stats.unknownVersions,
       gitRangesSkipped: report.stats.gitRangesSkipped,
-      ...(report.gate === undefined ? {} : { failOn: report.gate.failOn, failed: report.gate.failed }),
+      ...(report.gate === undefined ? {} : {
+        failOn: report.gate.failOn,
+        failed: report.gate.failed,
+      }),
     },
     findings: sortFindings(report.findings).map(findingJson),
     suppressed: sortFindings(report.suppressed).map(findingJson),

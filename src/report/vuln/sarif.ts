@@ -16,7 +16,9 @@ function level(severity: Severity): 'error' | 'warning' | 'note' {
 }
 
 function securitySeverity(finding: Finding): string {
-  const score = finding.kind === 'malicious' ? 10 : topScore(finding) ?? severityScore[finding.severity];
+  const score = finding.kind === 'malicious'
+    ? 10
+    : topScore(finding) ?? severityScore[finding.severity];
   return score.toFixed(1);
 }
 

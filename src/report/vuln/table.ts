@@ -46,7 +46,8 @@ export function formatScanTable(report: ScanReport, options: VulnFormatOptions):
     groups.set(finding.package.target, list);
   }
 
-  const ordered = [...groups.keys()].sort((a, b) => (a === 'os' ? -1 : b === 'os' ? 1 : a.localeCompare(b)));
+  const ordered = [...groups.keys()]
+    .sort((a, b) => (a === 'os' ? -1 : b === 'os' ? 1 : a.localeCompare(b)));
   const rows = ordered.flatMap((t) => (groups.get(t) ?? []).map(row));
   const widths = fitWidths(headers.map((h, i) =>
     Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length))), options.columns);
@@ -102,11 +103,12 @@ function cut(text: string, width: number): string {
 function summaryLine(report: ScanReport): string {
   const parts = [`${report.findings.length} vulnerabilities (${countsText(report.findings)})`,
     `in ${report.stats.packages} packages`];
-  if (report.suppressed.length > 0) parts.push(`${report.suppressed.length} suppressed`);
-  if (report.expiredIgnores.length > 0) parts.push(`${report.expiredIgnores.length} expired ignores`);
-  if (report.stats.unknownVersions > 0) parts.push(`${report.stats.unknownVersions} with unreadable versions`);
-  if (report.gate !== undefined) {
-    parts.push(report.gate.failed ? `FAILED --fail-on ${report.gate.failOn}` : `passed --fail-on ${report.gate.failOn}`);
+  const { suppressed, expiredIgnores, stats, gate } = report;
+  if (suppressed.length > 0) parts.push(`${suppressed.length} suppressed`);
+  if (expiredIgnores.length > 0) parts.push(`${expiredIgnores.length} expired ignores`);
+  if (stats.unknownVersions > 0) parts.push(`${stats.unknownVersions} with unreadable versions`);
+  if (gate !== undefined) {
+    parts.push(`${gate.failed ? 'FAILED' : 'passed'} --fail-on ${gate.failOn}`);
   }
 
   return parts.join('; ');

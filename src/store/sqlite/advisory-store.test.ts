@@ -86,14 +86,16 @@ describe('the SQLite advisory store', () => {
     old.pragma('user_version = 1');
     old.close();
 
-    expect(() => openAdvisoryStore(file, 'read')).toThrow(expect.objectContaining({ code: 'DB_OUTDATED' }));
+    expect(() => openAdvisoryStore(file, 'read'))
+      .toThrow(expect.objectContaining({ code: 'DB_OUTDATED' }));
     openAdvisoryStore(file, 'write').close();
     openAdvisoryStore(file, 'read').close();
 
     const newer = new Database(file);
     newer.pragma(`user_version = ${latestVersion + 1}`);
     newer.close();
-    expect(() => openAdvisoryStore(file, 'write')).toThrow(expect.objectContaining({ code: 'DB_TOO_NEW' }));
+    expect(() => openAdvisoryStore(file, 'write'))
+      .toThrow(expect.objectContaining({ code: 'DB_TOO_NEW' }));
   });
 
   it('says what to do when there is no database yet', () => {
