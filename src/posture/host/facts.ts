@@ -99,14 +99,16 @@ export function hostFacts(
     userNamespace: fact(!initialUserNs, `/proc/${proc.pid}/uid_map`),
   };
   if (initialUserNs) {
-    const bounding = proc.status.capBnd;
-    const extra = capabilityNames(bounding).filter((c) => !DEFAULT_CAPABILITIES.has(c));
+    // What the process holds now (CapEff) or can still gain (CapBnd, e.g. via set-user-ID).
+    const held = proc.status.capBnd | proc.status.capEff;
+    const where = `${status} CapEff/CapBnd`;
+    const extra = capabilityNames(held).filter((c) => !DEFAULT_CAPABILITIES.has(c));
     facts.privileged = fact(
-      (bounding & reference.capBnd) === reference.capBnd && proc.status.seccomp === 0,
-      `${status} CapBnd`,
+      (held & reference.capBnd) === reference.capBnd && proc.status.seccomp === 0,
+      where,
     );
-    facts.extraCapabilities = fact(extra, `${status} CapBnd`);
-    facts.allCapabilitiesDropped = fact(bounding === 0n, `${status} CapBnd`);
+    facts.extraCapabilities = fact(extra, where);
+    facts.allCapabilitiesDropped = fact(held === 0n, where);
   }
 
   if (root !== undefined && !sandbox) {

@@ -208,7 +208,7 @@ describe.skipIf(skip)('moat host audit of real containers', () => {
     const report = await audit(['sys-admin', 'docker-sock']);
     const caps = report.findings.find((f) => f.controlId === 'MOAT-CTR-005');
     expect(caps?.message).toBe('container sys-admin holds SYS_ADMIN');
-    expect(caps?.path).toMatch(/^\/proc\/\d+\/status CapBnd$/);
+    expect(caps?.path).toMatch(/^\/proc\/\d+\/status CapEff\/CapBnd$/);
     const sock = report.findings.find((f) => f.controlId === 'MOAT-CTR-014');
     expect(sock?.message).toBe(
       `container docker-sock mounts the host's ${dir}/docker.sock (at /var/run/docker.sock)`,
