@@ -12,6 +12,9 @@ import { ImageError } from '../image/errors.js';
 import type { BlobInfo, BlobStore, StagedBlob } from './blob-store.js';
 import { RegistryError } from './errors.js';
 
+/** Larger reads than the 64 KiB default: fewer syscalls when serving big layers. */
+const READ_CHUNK_BYTES = 1024 * 1024;
+
 export class FsBlobStore implements BlobStore {
   private readonly blobs: string;
   private readonly tmp: string;
@@ -91,7 +94,7 @@ export class FsBlobStore implements BlobStore {
   }
 
   open(digest: string, range?: { start: number; end: number }): Readable {
-    return createReadStream(this.pathOf(digest), range);
+    return createReadStream(this.pathOf(digest), { ...range, highWaterMark: READ_CHUNK_BYTES });
   }
 
   deleteSync(digest: string, olderThan: Date): boolean {
