@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { advisoryDbPath, resolveCacheDir } from '../../advisories/cache-dir.js';
 import { databaseAge, formatAge, parseDuration } from '../../advisories/status-text.js';
 import { UsageError } from '../../errors.js';
@@ -92,12 +92,13 @@ export function register(program: Command, io: CliIo): void {
       oneSeverity)
     .option('--ignore-unfixed', 'leave out vulnerabilities without a released fix')
     .option('--ignore-file <file>', 'YAML list of accepted findings (id, package, expires, reason)')
-    .option('--vex <file>', 'OpenVEX or CycloneDX VEX; not_affected suppresses (repeatable)',
-      (value: string, all: string[]) => [...all, value], [])
+    .addOption(new Option('--vex <file>',
+      'OpenVEX or CycloneDX VEX; not_affected suppresses (repeatable)')
+      .argParser((value: string, all: string[]) => [...all, value]).default([], 'none'))
     .option('--sbom <file>', 'scan a saved Moat JSON inventory instead of reading an image')
     .option('--cache-dir <dir>', 'where the advisory database lives')
-    .option('--max-db-age <duration>', 'warn when the database is older than this', duration,
-      24 * 3_600_000)
+    .addOption(new Option('--max-db-age <duration>', 'warn when the database is older than this')
+      .argParser(duration).default(24 * 3_600_000, '24h'))
     .option('--platform <os/arch[/variant]>', 'platform to pick from a multi-arch image',
       parsePlatformOption)
     .option('--insecure', 'allow plain HTTP to registries that are not on loopback')
