@@ -62,7 +62,8 @@ export class Registry {
 
   /** Single-request upload. @throws RegistryError DIGEST_INVALID, SIZE_INVALID. */
   async pushBlob(repository: string, digest: string, body: Readable, size?: number): Promise<void> {
-    const staged = await this.store.stage(body, { digest, ...(size === undefined ? {} : { size }) });
+    const expected = { digest, ...(size === undefined ? {} : { size }) };
+    const staged = await this.store.stage(body, expected);
     await this.publish(repository, staged);
   }
 
@@ -89,7 +90,9 @@ export class Registry {
    */
   getManifest(repository: string, reference: string): ManifestRecord {
     const ref = parseManifestReference(reference);
-    const digest = ref.kind === 'digest' ? ref.digest : this.metadata.resolveTag(repository, ref.tag);
+    const digest = ref.kind === 'digest'
+      ? ref.digest
+      : this.metadata.resolveTag(repository, ref.tag);
     const record = digest === undefined ? undefined : this.metadata.getManifest(repository, digest);
     if (record === undefined) {
       throw new RegistryError('MANIFEST_UNKNOWN', 404, `manifest ${reference} is not in ` +
@@ -107,7 +110,8 @@ export class Registry {
     contentType: string | undefined): { digest: string; subject?: string } {
     const ref = parseManifestReference(reference);
     const checked = checkManifest(content, contentType);
-    const algorithm = ref.kind === 'digest' && ref.digest.startsWith('sha512:') ? 'sha512' : 'sha256';
+    const sha512 = ref.kind === 'digest' && ref.digest.startsWith('sha512:');
+    const algorithm = sha512 ? 'sha512' : 'sha256';
     const digest = digestOf(content, algorithm);
     if (ref.kind === 'digest' && ref.digest !== digest) {
       throw new RegistryError('DIGEST_INVALID', 400, `the manifest hashes to ${digest}, not ` +

@@ -7,6 +7,7 @@ import type {
   UploadSession,
 } from './metadata.js';
 import { openRegistryDb, type Db } from './sqlite-open.js';
+import { SqliteUploadSessions } from './sqlite-uploads.js';
 
 interface ManifestRow {
   repository: string;
@@ -19,19 +20,13 @@ interface ManifestRow {
   annotations: string | null;
 }
 
-interface UploadRow {
-  id: string;
-  repository: string;
-  offset: number;
-  started: number;
-  updated: number;
-}
-
 export class SqliteMetadata implements RegistryMetadata {
   private readonly db: Db;
+  private readonly sessions: SqliteUploadSessions;
 
   constructor(file: string) {
     this.db = openRegistryDb(file);
+    this.sessions = new SqliteUploadSessions(this.db);
   }
 
   isLinked(repository: string, digest: string): boolean {
@@ -106,7 +101,8 @@ export class SqliteMetadata implements RegistryMetadata {
       refs.manifests.forEach((target) => insertRef.run(repository, digest, target, 'manifest'));
       if (tag !== undefined) {
         this.db
-          .prepare('INSERT OR REPLACE INTO tags (repository, tag, digest, updated) VALUES (?, ?, ?, ?)')
+          .prepare(`INSERT OR REPLACE INTO tags (repository, tag, digest, updated)
+            VALUES (?, ?, ?, ?)`)
           .run(repository, tag, digest, Date.now());
       }
 
@@ -119,7 +115,9 @@ export class SqliteMetadata implements RegistryMetadata {
       const result = this.db
         .prepare('DELETE FROM manifests WHERE repository = ? AND digest = ?')
         .run(repository, digest);
-      this.db.prepare('DELETE FROM tags WHERE repository = ? AND digest = ?').run(repository, digest);
+      this.db
+        .prepare('DELETE FROM tags WHERE repository = ? AND digest = ?')
+        .run(repository, digest);
       this.db
         .prepare('DELETE FROM manifest_refs WHERE repository = ? AND manifest = ?')
         .run(repository, digest);
@@ -161,48 +159,27 @@ export class SqliteMetadata implements RegistryMetadata {
   }
 
   createUpload(session: UploadSession, maxPerRepository: number): boolean {
-    return this.db.transaction(() => {
-      const { count } = this.db
-        .prepare('SELECT count(*) AS count FROM uploads WHERE repository = ?')
-        .get(session.repository) as { count: number };
-      if (count >= maxPerRepository) {
-        return false;
-      }
-
-      this.db
-        .prepare('INSERT INTO uploads (id, repository, offset, started, updated) VALUES (?, ?, ?, ?, ?)')
-        .run(session.id, session.repository, session.offset, session.started.getTime(),
-          session.updated.getTime());
-      return true;
-    }).immediate();
+    return this.sessions.create(session, maxPerRepository);
   }
 
   getUpload(repository: string, id: string): UploadSession | undefined {
-    const row = this.db
-      .prepare('SELECT * FROM uploads WHERE repository = ? AND id = ?')
-      .get(repository, id) as UploadRow | undefined;
-    return row === undefined ? undefined : toSession(row);
+    return this.sessions.get(repository, id);
   }
 
   uploadExists(id: string): boolean {
-    return this.db.prepare('SELECT 1 FROM uploads WHERE id = ?').get(id) !== undefined;
+    return this.sessions.exists(id);
   }
 
   setUploadOffset(id: string, offset: number, updated: Date): void {
-    this.db
-      .prepare('UPDATE uploads SET offset = ?, updated = ? WHERE id = ?')
-      .run(offset, updated.getTime(), id);
+    this.sessions.setOffset(id, offset, updated);
   }
 
   deleteUpload(id: string): void {
-    this.db.prepare('DELETE FROM uploads WHERE id = ?').run(id);
+    this.sessions.delete(id);
   }
 
   expiredUploads(before: Date): UploadSession[] {
-    const rows = this.db
-      .prepare('SELECT * FROM uploads WHERE updated < ?')
-      .all(before.getTime()) as UploadRow[];
-    return rows.map(toSession);
+    return this.sessions.idleSince(before);
   }
 
   collect(digests: string[], before: Date, remove: (digest: string) => boolean): string[] {
@@ -229,7 +206,8 @@ export class SqliteMetadata implements RegistryMetadata {
   }
 
   private hasRepository(repository: string): boolean {
-    return this.db.prepare('SELECT 1 FROM repositories WHERE name = ?').get(repository) !== undefined;
+    const row = this.db.prepare('SELECT 1 FROM repositories WHERE name = ?').get(repository);
+    return row !== undefined;
   }
 
   private ensureRepository(repository: string): void {
@@ -249,15 +227,5 @@ function toRecord(row: ManifestRow): ManifestRecord {
     ...(row.subject === null ? {} : { subject: row.subject }),
     ...(row.artifact_type === null ? {} : { artifactType: row.artifact_type }),
     ...(row.annotations === null ? {} : { annotations: JSON.parse(row.annotations) }),
-  };
-}
-
-function toSession(row: UploadRow): UploadSession {
-  return {
-    id: row.id,
-    repository: row.repository,
-    offset: row.offset,
-    started: new Date(row.started),
-    updated: new Date(row.updated),
   };
 }

@@ -46,7 +46,7 @@ describe('upload sessions', () => {
     await expect(registry.uploads.start('app/y')).resolves.toBeDefined();
   });
 
-  it('refuses bytes past the size limit and keeps the session at its last good offset', async () => {
+  it('refuses bytes past the size limit, keeping the session at its last offset', async () => {
     const session = await registry.uploads.start('app/x');
     await registry.uploads.append('app/x', session.id, body('ok'));
     await expect(registry.uploads.append('app/x', session.id, body(Buffer.alloc(2000))))

@@ -177,7 +177,8 @@ export class Uploads {
   /** Session id → file; ids are UUIDs we made, checked again here against traversal. */
   private fileOf(id: string): string {
     if (!/^[0-9a-f-]{36}$/.test(id)) {
-      throw new RegistryError('BLOB_UPLOAD_UNKNOWN', 404, 'malformed upload id: start a new upload');
+      throw new RegistryError('BLOB_UPLOAD_UNKNOWN', 404,
+        'malformed upload id: start a new upload');
     }
 
     return join(this.dir, id);

@@ -64,5 +64,6 @@ export function sendDenied(reply: FastifyReply, decision: AccessDecision): Fasti
   const code = decision.errorCode === 'INSUFFICIENT_SCOPE' || decision.errorCode === undefined
     ? (decision.status === 401 ? 'UNAUTHORIZED' : 'DENIED')
     : decision.errorCode;
-  return reply.code(decision.status).type('application/json').send(errorBody(code, decision.reason));
+  return reply.code(decision.status).type('application/json')
+    .send(errorBody(code, decision.reason));
 }

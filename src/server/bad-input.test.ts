@@ -38,7 +38,7 @@ describe('registry API on bad input', () => {
   beforeAll(async () => (server = await startTestServer()));
   afterAll(() => server.stop());
 
-  it('rejects a single-request upload whose bytes do not match the digest, storing nothing', async () => {
+  it('rejects a one-request upload whose bytes do not match, storing nothing', async () => {
     const claimed = digestOf(Buffer.from('what the client claims'));
     const post = await r('POST', `/v2/bad/mismatch/blobs/uploads/?digest=${claimed}`,
       { headers: octet, body: 'something else' });
@@ -63,8 +63,8 @@ describe('registry API on bad input', () => {
 
   it('rejects a manifest over 4 MiB', async () => {
     const big = Buffer.alloc(4 * 1024 * 1024 + 1, 0x20);
-    const put = await r('PUT', '/v2/bad/big/manifests/t', { headers: { 'Content-Type': OCI_MANIFEST },
-      body: big });
+    const put = await r('PUT', '/v2/bad/big/manifests/t',
+      { headers: { 'Content-Type': OCI_MANIFEST }, body: big });
     expect(put.status).toBe(413);
     expect(put.json().errors[0].code).toBe('SIZE_INVALID');
   });
@@ -78,8 +78,8 @@ describe('registry API on bad input', () => {
       config: { mediaType: 'x', digest: digestOf(Buffer.from('nope')), size: 4 }, layers: [] }),
     'MANIFEST_BLOB_UNKNOWN'],
   ])('rejects a manifest that is %s', async (_what, body, code) => {
-    const put = await r('PUT', '/v2/bad/manifest/manifests/t', { headers: { 'Content-Type': OCI_MANIFEST },
-      body });
+    const put = await r('PUT', '/v2/bad/manifest/manifests/t',
+      { headers: { 'Content-Type': OCI_MANIFEST }, body });
     expect(put.status).toBe(400);
     expect(put.json().errors[0].code).toBe(code);
   });
@@ -119,7 +119,8 @@ describe('registry API on bad input', () => {
 
   it('answers ranges with 206 and unsatisfiable ones with 416', async () => {
     const blob = Buffer.from('0123456789');
-    await r('POST', `/v2/ok/range/blobs/uploads/?digest=${digestOf(blob)}`, { headers: octet, body: blob });
+    await r('POST', `/v2/ok/range/blobs/uploads/?digest=${digestOf(blob)}`,
+      { headers: octet, body: blob });
     const part = await r('GET', `/v2/ok/range/blobs/${digestOf(blob)}`,
       { headers: { Range: 'bytes=2-5' } });
     expect(part.status).toBe(206);
@@ -133,7 +134,8 @@ describe('registry API on bad input', () => {
 
   it('keeps a blob private to the repositories it was pushed or mounted to', async () => {
     const blob = Buffer.from('private');
-    await r('POST', `/v2/ok/one/blobs/uploads/?digest=${digestOf(blob)}`, { headers: octet, body: blob });
+    await r('POST', `/v2/ok/one/blobs/uploads/?digest=${digestOf(blob)}`,
+      { headers: octet, body: blob });
     expect((await r('GET', `/v2/ok/two/blobs/${digestOf(blob)}`)).status).toBe(404);
   });
 
@@ -154,7 +156,7 @@ describe('registry API on bad input', () => {
     expect(await filesUnder(join(server.dataDir, 'tmp'))).toEqual([]);
   });
 
-  it('survives a client that disconnects mid-upload: no blob, resumable, then expires', async () => {
+  it('survives a client that disconnects mid-upload: no blob, resumable, expires', async () => {
     const blob = Buffer.alloc(2 * 1024 * 1024, 3);
     const post = await r('POST', '/v2/ok/broken/blobs/uploads/');
     const location = post.headers.get('location') ?? '';

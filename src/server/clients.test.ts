@@ -56,7 +56,8 @@ describe.skipIf(!ready)('moat serve with skopeo and podman, beside the reference
     await temp?.cleanup();
   });
 
-  const skopeo = (args: string[]) => run('skopeo', [...SKOPEO, ...args], { secrets: [ADMIN.password] });
+  const skopeo = (args: string[]) =>
+    run('skopeo', [...SKOPEO, ...args], { secrets: [ADMIN.password] });
   const copyTo = (host: string, name: string, creds: boolean) => {
     const { ref, all } = sources[name] ?? { ref: '', all: false };
     return skopeo(['copy', '--quiet', ...(all ? ['--all'] : []), '--dest-tls-verify=false',
@@ -87,7 +88,8 @@ describe.skipIf(!ready)('moat serve with skopeo and podman, beside the reference
     }, 120_000);
 
   it('refuses a push without credentials', async () => {
-    await expect(copyTo(moat.host, 'busybox', false)).rejects.toThrow(/unauthorized|authentication/i);
+    await expect(copyTo(moat.host, 'busybox', false))
+      .rejects.toThrow(/unauthorized|authentication/i);
   });
 
   it('pushes and pulls with podman', async () => {
@@ -98,7 +100,8 @@ describe.skipIf(!ready)('moat serve with skopeo and podman, beside the reference
       '--runroot', join(temp.dir, 'podman-run'), '--storage-driver', 'vfs', ...args],
     { env: { ...process.env, CONTAINERS_CONF: conf }, secrets: [ADMIN.password] });
     await copyTo(moat.host, 'busybox', true);
-    await podman(['pull', '-q', '--tls-verify=false', '--creds', CREDS, `${moat.host}/demo/busybox:1`]);
+    await podman(['pull', '-q', '--tls-verify=false', '--creds', CREDS,
+      `${moat.host}/demo/busybox:1`]);
     await podman(['tag', `${moat.host}/demo/busybox:1`, `${moat.host}/demo/from-podman:1`]);
     await podman(['push', '-q', '--tls-verify=false', '--creds', CREDS,
       `${moat.host}/demo/from-podman:1`]);

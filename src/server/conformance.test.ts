@@ -171,7 +171,8 @@ describe('OCI distribution conformance assertions', () => {
   const second = chunked.subarray(100);
   let location = '';
   check('U09', 'out-of-order chunk is 416', async () => {
-    const post = await r('POST', `/v2/${NAME}/blobs/uploads/`, { headers: { 'Content-Length': '0' } });
+    const post = await r('POST', `/v2/${NAME}/blobs/uploads/`,
+      { headers: { 'Content-Length': '0' } });
     location = post.headers.get('location') ?? '';
     const patch = await r('PATCH', location, { headers: { ...octet,
       'Content-Range': `100-${chunked.length - 1}` }, body: second });
@@ -214,7 +215,8 @@ describe('OCI distribution conformance assertions', () => {
   });
   let mounted = '';
   check('U16', 'mount from another repository', async () => {
-    const post = await r('POST', `/v2/${CROSS}/blobs/uploads/?mount=${digestOf(layer)}&from=${NAME}`);
+    const post = await r('POST',
+      `/v2/${CROSS}/blobs/uploads/?mount=${digestOf(layer)}&from=${NAME}`);
     expect(post.status).toBe(201);
     mounted = post.headers.get('location') ?? '';
   });

@@ -27,7 +27,8 @@ export const handleTags: Handler<TagsEndpoint> = async (ctx, endpoint, request, 
 export const handleCatalog: Handler<{ area: 'catalog' }> = async (ctx, _e, request, reply) => {
   onlyGet(request.method);
   const { n, last } = page(request);
-  const all = ctx.registry.metadata.listRepositories().filter((r) => last === undefined || r > last);
+  const all = ctx.registry.metadata.listRepositories()
+    .filter((r) => last === undefined || r > last);
   const visible = await ctx.policy.visibleRepositories(request.headers.authorization, all);
   const shown = visible.slice(0, n);
   if (visible.length > n && shown.length > 0) {
