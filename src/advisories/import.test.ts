@@ -69,4 +69,16 @@ describe.skipIf(!existsSync(vulndata))('importAdvisories with the real OSV data'
     expect(result.skipReasons.map((r) => r.origin))
       .toEqual([2, 3, 4, 5, 6].map((n) => `${file}:${n}`));
   });
+
+  it('keeps records of ecosystems Moat cannot match yet, and lists them in status', async () => {
+    const file = join(temp.dir, 'other.json');
+    await writeFile(file, JSON.stringify({
+      id: 'RUSTSEC-2099-0001', modified: '2025-01-01T00:00:00Z',
+      affected: [{ package: { ecosystem: 'crates.io', name: 'hyper' },
+        ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: '1.0.0' }] }] }] }));
+
+    const result = await importAdvisories(store, readInputs([file]), { source: 'test', now });
+    expect(result).toMatchObject({ imported: 1, skipped: 0 });
+    expect(store.status().ecosystems).toContainEqual({ ecosystem: 'crates.io', records: 1 });
+  });
 });
