@@ -57,7 +57,16 @@ function mavenName(pkg: Package): string {
   return group === undefined ? pkg.name : `${group}:${pkg.name}`;
 }
 
+// Rolling apk distributions: OSV names them without a release.
+const rolling = new Set(['Wolfi', 'Chainguard']);
+
 function distroLookup(pkg: Package, os: OsRelease | undefined): LookupOutcome {
+  if (rolling.has(pkg.ecosystem)) {
+    const origin = pkg.source?.name;
+    return done([pkg.ecosystem], origin ?? pkg.name, pkg.version,
+      origin !== undefined && origin !== pkg.name ? origin : undefined);
+  }
+
   const release = os?.versionId;
   if (release === undefined || release === '') {
     return { problem: `the image's ${os?.id ?? 'operating system'} release is unknown, so its `
