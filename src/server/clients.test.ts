@@ -17,7 +17,7 @@ import { ADMIN, buildCli, spawnServer, type ServerProcess } from './__tests__/sp
 const NEEDS = { root: true, tools: ['skopeo', 'docker-registry', 'busybox', 'chroot', 'podman',
   'runc', 'openssl'] };
 const reason = skipReason('registry client tests', NEEDS);
-const ready = reason === undefined && buildCli();
+const ready = reason === undefined && await buildCli();
 const CREDS = `${ADMIN.username}:${ADMIN.password}`;
 const SKOPEO = ['--insecure-policy'];
 const MEDIA_TYPES: Record<string, string> = {

@@ -12,7 +12,7 @@ import { makeTempDir } from '../testing/requirements.js';
 import { call } from './__tests__/harness.js';
 import { ADMIN, buildCli, spawnServer, type ServerProcess } from './__tests__/spawn-server.js';
 
-const built = buildCli();
+const built = await buildCli();
 if (!built) {
   console.log('skipping the kill -9 test: the CLI does not build');
 }

@@ -1,18 +1,57 @@
 // Test support: the real `moat serve` as a child process (built CLI), with the real access
 // policy, on a free loopback port. `kill9` is for crash tests.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { copyFile, readdir, readFile, symlink } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { cacheKey, cachedDir } from '../../testing/cache.js';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..', '..');
-const CLI = join(REPO_ROOT, 'bin', 'moat');
 export const ADMIN = { username: 'admin', password: 'moat-test-admin-password' };
 
-/** Compiles the CLI into dist/ once per test file; type errors elsewhere do not stop emit. */
-export function buildCli(): boolean {
-  spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: REPO_ROOT, stdio: 'ignore' });
-  return existsSync(join(REPO_ROOT, 'dist', 'cli', 'main.js'));
+let cli: string | undefined;
+
+/**
+ * Compiles the CLI once per state of the sources, into the test cache (built aside and renamed
+ * into place, under a lock), so parallel test files never run a half-written dist/. Type
+ * errors in files being edited elsewhere do not stop tsc from emitting. Returns false when no
+ * CLI came out.
+ */
+export async function buildCli(): Promise<boolean> {
+  const files = (await readdir(join(REPO_ROOT, 'src'), { recursive: true }))
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).sort();
+  const hash = createHash('sha256');
+  for (const file of [...files.map((f) => join('src', f)), 'tsconfig.json',
+    'tsconfig.build.json', 'package.json']) {
+    hash.update(file).update(await readFile(join(REPO_ROOT, file)));
+  }
+
+  const dir = await cachedDir(cacheKey('moat-cli', [hash.digest('hex')]), async (tmp) => {
+    spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json', '--outDir', join(tmp, 'dist')],
+      { cwd: REPO_ROOT, stdio: 'ignore' });
+    // version.ts and the posture catalog find these next to dist/.
+    await copyFile(join(REPO_ROOT, 'package.json'), join(tmp, 'package.json'));
+    await symlink(join(REPO_ROOT, 'data'), join(tmp, 'data'));
+    if (!existsSync(join(tmp, 'dist', 'cli', 'main.js'))) {
+      throw new Error('tsc emitted no dist/cli/main.js');
+    }
+  }).catch(() => undefined);
+  cli = dir === undefined ? undefined : join(dir, 'dist', 'cli', 'main.js');
+  return cli !== undefined;
+}
+
+/** Runs the built CLI with `args` in a child process (see `buildCli`). */
+function cliCommand(args: string[]): string[] {
+  if (cli === undefined) {
+    throw new Error('call buildCli() first');
+  }
+
+  const launcher = `const { main } = await import(${JSON.stringify(pathToFileURL(cli).href)});` +
+    'process.exitCode = await main(process.argv.slice(1));';
+  return ['--input-type=module', '-e', launcher, ...args];
 }
 
 export interface ServerProcess {
@@ -36,12 +75,13 @@ export async function freePort(): Promise<number> {
 }
 
 /** Starts `moat serve --data dataDir` and waits for /api/health. */
-export async function spawnServer(dataDir: string, logLevel = 'warn'): Promise<ServerProcess> {
+export async function spawnServer(dataDir: string, logLevel = 'warn',
+  env: NodeJS.ProcessEnv = { MOAT_ADMIN_PASSWORD: ADMIN.password }): Promise<ServerProcess> {
   const port = await freePort();
   const host = `127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [CLI, 'serve', '--listen', host, '--data', dataDir], {
+  const child = spawn(process.execPath, cliCommand(['serve', '--listen', host, '--data', dataDir]), {
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, MOAT_ADMIN_PASSWORD: ADMIN.password, MOAT_LOG_LEVEL: logLevel },
+    env: { ...withoutAdminPassword(process.env), ...env, MOAT_LOG_LEVEL: logLevel },
   });
   let log = '';
   child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
@@ -69,4 +109,10 @@ export async function spawnServer(dataDir: string, logLevel = 'warn'): Promise<S
   };
   return { host, url: `http://${host}`, child, stderr: () => log,
     stop: () => signal('SIGTERM'), kill9: () => signal('SIGKILL') };
+}
+
+function withoutAdminPassword(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const copy = { ...env };
+  delete copy.MOAT_ADMIN_PASSWORD;
+  return copy;
 }
