@@ -1,3 +1,5 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { digestOf } from '../image/digest.js';
@@ -62,6 +64,21 @@ describe('upload sessions', () => {
     await expect(registry.uploads.append('app/x', session.id, body('late'), 5))
       .rejects.toMatchObject({ status: 416 });
   });
+
+  it('ends a session whose bytes were lost in a crash, telling the client to start again',
+    async () => {
+      const session = await registry.uploads.start('app/x');
+      await registry.uploads.append('app/x', session.id, body('some'));
+      await rm(join(temp.dir, 'uploads', session.id));
+      await expect(registry.uploads.append('app/x', session.id, body('more'), 4))
+        .rejects.toMatchObject({ code: 'BLOB_UPLOAD_UNKNOWN', status: 404 });
+      expect(() => registry.uploads.get('app/x', session.id)).toThrow(/unknown/);
+
+      const other = await registry.uploads.start('app/x');
+      await rm(join(temp.dir, 'uploads', other.id));
+      await expect(registry.uploads.finish('app/x', other.id, digestOf(Buffer.from(''))))
+        .rejects.toMatchObject({ code: 'BLOB_UPLOAD_UNKNOWN' });
+    });
 
   it('does not find a session from another repository', async () => {
     const session = await registry.uploads.start('app/x');

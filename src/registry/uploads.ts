@@ -96,6 +96,11 @@ export class Uploads {
       try {
         await pipeline(body, counter, file);
       } catch (err) {
+        if (isMissing(err)) {
+          await this.cancel(id);
+          throw lostSession(id, err);
+        }
+
         await truncate(this.fileOf(id), session.offset).catch(() => undefined);
         throw err;
       }
@@ -136,7 +141,9 @@ export class Uploads {
       const hashed = state?.offset === session.offset && digest.startsWith('sha256:')
         ? `sha256:${state.hash.digest('hex')}`
         : undefined;
-      return await this.store.stageFile(this.fileOf(id), { digest }, hashed);
+      return await this.store.stageFile(this.fileOf(id), { digest }, hashed).catch((err) => {
+        throw isMissing(err) ? lostSession(id, err) : err;
+      });
     } finally {
       this.busy.delete(id);
       await this.cancel(id);
@@ -188,4 +195,15 @@ export class Uploads {
 function tooLarge(max: number): RegistryError {
   return new RegistryError('SIZE_INVALID', 413, `the blob is larger than the ${max}-byte upload ` +
     'limit: raise limits.maxBlobBytes in the server config if this is expected');
+}
+
+function isMissing(err: unknown): boolean {
+  return (err as NodeJS.ErrnoException).code === 'ENOENT';
+}
+
+// A crash between moving a finished upload's bytes and ending its session leaves a row with
+// no file; the client must start again.
+function lostSession(id: string, cause: unknown): RegistryError {
+  return new RegistryError('BLOB_UPLOAD_UNKNOWN', 404, `upload ${id} lost its data in a server ` +
+    'restart: start a new upload', { cause });
 }
