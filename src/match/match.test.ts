@@ -196,6 +196,15 @@ describe.skipIf(!existsSync(vulndata))('matchInventory with the real OSV data', 
       expect(result.stats.unknownVersions).toBe(result.findings.length);
     });
 
+    it('counts every package it cannot order when a scheme is missing', () => {
+      const schemeFor = (e: string) => (e === 'npm' ? undefined : getScheme(e));
+      const twice = [pkg('npm', 'npm', 'lodash', '4.17.15'), pkg('npm', 'npm', 'lodash', '4.17.15')];
+      const result = matchInventory(inventory(twice), store, { schemeFor });
+      expect(result.stats.packagesSkipped).toBe(2);
+      expect(result.warnings[0]?.message).toBe(
+        '2 package(s) not matched: no version scheme for ecosystem npm');
+    });
+
     it('skips packages of an unknown ecosystem with a warning', () => {
       const result = match([pkg('rpm', 'Red Hat', 'openssl', '1.0')]);
       expect(result.findings).toEqual([]);

@@ -45,7 +45,7 @@ export function matchInventory(
   const hits: Hit[] = [];
   const rows = rowSource(inventory, reader);
   // Binary packages of one source (libc6, libc-bin…) share their look-up and verdicts.
-  const cached = new Map<string, LookupHit[]>();
+  const cached = new Map<string, { hits: LookupHit[]; problem?: string }>();
 
   for (const pkg of inventory.packages) {
     const outcome = lookupFor(pkg, inventory.os);
@@ -59,11 +59,16 @@ export function matchInventory(
     const key = JSON.stringify([lookup.ecosystems, lookup.name, lookup.version]);
     let found = cached.get(key);
     if (found === undefined) {
-      found = matchLookup(lookup, rows, options, stats, problems);
+      found = matchLookup(lookup, rows, options, stats);
       cached.set(key, found);
     }
 
-    hits.push(...found.map((hit) => ({ ...hit, pkg, lookup })));
+    if (found.problem !== undefined) {
+      stats.packagesSkipped += 1;
+      problems.set(found.problem, (problems.get(found.problem) ?? 0) + 1);
+    }
+
+    hits.push(...found.hits.map((hit) => ({ ...hit, pkg, lookup })));
   }
 
   for (const [problem, count] of problems) {
@@ -106,15 +111,13 @@ function matchLookup(
   rows: RowSource,
   options: MatchOptions,
   stats: MatchStats,
-  problems: Map<string, number>,
-): LookupHit[] {
+): { hits: LookupHit[]; problem?: string } {
   const hits = new Map<string, LookupHit>();
+  let problem: string | undefined;
   for (const ecosystem of lookup.ecosystems) {
     const scheme = options.schemeFor(ecosystem);
     if (scheme === undefined) {
-      const problem = `no version scheme for ecosystem ${ecosystem}`;
-      problems.set(problem, (problems.get(problem) ?? 0) + 1);
-      stats.packagesSkipped += 1;
+      problem = `no version scheme for ecosystem ${ecosystem}`;
       continue;
     }
 
@@ -139,7 +142,7 @@ function matchLookup(
     }
   }
 
-  return [...hits.values()];
+  return { hits: [...hits.values()], ...(problem === undefined ? {} : { problem }) };
 }
 
 type LookupHit = Omit<Hit, 'pkg' | 'lookup'>;
