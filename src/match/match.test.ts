@@ -198,7 +198,8 @@ describe.skipIf(!existsSync(vulndata))('matchInventory with the real OSV data', 
 
     it('counts every package it cannot order when a scheme is missing', () => {
       const schemeFor = (e: string) => (e === 'npm' ? undefined : getScheme(e));
-      const twice = [pkg('npm', 'npm', 'lodash', '4.17.15'), pkg('npm', 'npm', 'lodash', '4.17.15')];
+      const lodash = pkg('npm', 'npm', 'lodash', '4.17.15');
+      const twice = [lodash, { ...lodash }];
       const result = matchInventory(inventory(twice), store, { schemeFor });
       expect(result.stats.packagesSkipped).toBe(2);
       expect(result.warnings[0]?.message).toBe(
