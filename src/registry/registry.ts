@@ -1,7 +1,7 @@
 // The registry core: what the HTTP layer asks of storage, with the distribution-spec rules
 // (links, references, digests) applied. It knows nothing of HTTP or of authentication.
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import { digestOf } from '../image/digest.js';
 import type { BlobStore, StagedBlob } from './blob-store.js';
 import { RegistryError } from './errors.js';
@@ -10,7 +10,7 @@ import { checkManifest } from './manifest-check.js';
 import type { ListPage, ManifestRecord, RegistryMetadata } from './metadata.js';
 import { parseManifestReference } from './names.js';
 import { SqliteMetadata } from './sqlite-metadata.js';
-import { Uploads, type UploadLimits } from './uploads.js';
+import { Uploads, tooLarge, type UploadLimits } from './uploads.js';
 
 export const DEFAULT_LIMITS: UploadLimits = {
   maxBlobBytes: 64 * 1024 ** 3,
@@ -24,7 +24,7 @@ export class Registry {
     readonly store: BlobStore,
     readonly metadata: RegistryMetadata,
     uploadsDir: string,
-    limits: UploadLimits,
+    private readonly limits: UploadLimits,
   ) {
     this.uploads = new Uploads(uploadsDir, metadata, store, limits);
   }
@@ -62,8 +62,22 @@ export class Registry {
 
   /** Single-request upload. @throws RegistryError DIGEST_INVALID, SIZE_INVALID. */
   async pushBlob(repository: string, digest: string, body: Readable, size?: number): Promise<void> {
+    const max = this.limits.maxBlobBytes;
+    if (size !== undefined && size > max) {
+      throw tooLarge(max);
+    }
+
+    let seen = 0;
+    const limited = body.pipe(new Transform({
+      transform(chunk: Buffer, _encoding, callback): void {
+        seen += chunk.length;
+        callback(seen > max ? tooLarge(max) : null, chunk);
+      },
+    }));
+    body.on('error', (err) => limited.destroy(err));
+    limited.on('close', () => body.destroy());
     const expected = { digest, ...(size === undefined ? {} : { size }) };
-    const staged = await this.store.stage(body, expected);
+    const staged = await this.store.stage(limited, expected);
     await this.publish(repository, staged);
   }
 

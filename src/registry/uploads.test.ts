@@ -59,6 +59,15 @@ describe('upload sessions', () => {
     await registry.store.discard(staged);
   });
 
+  it('refuses a one-request upload over the size limit, declared or not', async () => {
+    const big = Buffer.alloc(2000, 1);
+    await expect(registry.pushBlob('app/x', digestOf(big), body(big), big.length))
+      .rejects.toMatchObject({ code: 'SIZE_INVALID', status: 413 });
+    await expect(registry.pushBlob('app/x', digestOf(big), body(big)))
+      .rejects.toMatchObject({ code: 'SIZE_INVALID', status: 413 });
+    expect(registry.store.existsSync(digestOf(big))).toBe(false);
+  });
+
   it('refuses a chunk that does not start at the current offset', async () => {
     const session = await registry.uploads.start('app/x');
     await expect(registry.uploads.append('app/x', session.id, body('late'), 5))

@@ -192,7 +192,8 @@ export class Uploads {
   }
 }
 
-function tooLarge(max: number): RegistryError {
+/** The SIZE_INVALID error for a blob over the configured limit. */
+export function tooLarge(max: number): RegistryError {
   return new RegistryError('SIZE_INVALID', 413, `the blob is larger than the ${max}-byte upload ` +
     'limit: raise limits.maxBlobBytes in the server config if this is expected');
 }
