@@ -37,7 +37,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   app.addContentTypeParser('*', (_request, _payload, done) => done(null));
   app.setErrorHandler((err, request, reply) => replyError(err, request, reply));
   app.setNotFoundHandler((_request, reply) =>
-    reply.code(404).send(errorBody('NAME_UNKNOWN', 'no such endpoint')));
+    reply.code(404).send(errorBody('UNSUPPORTED', 'no such endpoint')));
 
   const ctx: RouteContext = { registry: options.registry, policy: options.policy };
   app.route({ method: [...METHODS], url: '/v2/*', handler: (req, rep) => dispatch(ctx, req, rep) });
