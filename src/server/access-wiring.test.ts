@@ -80,6 +80,11 @@ describe('moat serve with the access policy', () => {
     expect((await r('GET', '/v2/_catalog', BOB)).json()).toEqual({ repositories: ['demo/app'] });
     expect((await r('GET', '/v2/_catalog', ADMIN)).json().repositories)
       .toEqual(['demo/app', 'secret/app']);
+    const first = await r('GET', '/v2/_catalog?n=1', ADMIN);
+    expect(first.json()).toEqual({ repositories: ['demo/app'] });
+    expect(first.headers.get('link')).toBe('</v2/_catalog?n=1&last=demo%2Fapp>; rel="next"');
+    expect((await r('GET', '/v2/_catalog?n=1&last=demo%2Fapp', ADMIN)).json())
+      .toEqual({ repositories: ['secret/app'] });
   });
 
   it('falls back to an upload when the caller may not pull the mount source', async () => {

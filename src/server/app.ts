@@ -21,6 +21,8 @@ export interface AppOptions {
   /** The Docker token endpoint, mounted at GET /token when given. */
   tokens?: TokenEndpoint;
   logger: Logger;
+  /** Proxies trusted for X-Forwarded-For (fastify `trustProxy`); none by default. */
+  trustProxy?: false | string;
 }
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
@@ -30,6 +32,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     loggerInstance: options.logger,
     exposeHeadRoutes: false,
     return503OnClosing: true,
+    trustProxy: options.trustProxy ?? false,
     // Pushes of large layers may take long, but a connection idle this long is dropped.
     connectionTimeout: 5 * 60 * 1000,
   }) as unknown as FastifyInstance;

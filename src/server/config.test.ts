@@ -13,15 +13,17 @@ describe('moat serve settings', () => {
 
   it('defaults to loopback port 5000 and ./moat-data', async () => {
     expect(await loadServerConfig({})).toMatchObject({ host: '127.0.0.1', port: 5000,
-      dataDir: './moat-data', publicUrl: 'http://127.0.0.1:5000', service: '127.0.0.1:5000' });
+      dataDir: './moat-data', publicUrl: 'http://127.0.0.1:5000', service: '127.0.0.1:5000',
+      trustProxy: false });
   });
 
   it('takes the file, and flags over the file', async () => {
     const config = await file('a.yaml', 'listen: 0.0.0.0:6000\ndata: /srv/moat\n' +
-      'publicUrl: https://moat.bank/\nlimits: {maxUploadsPerRepository: 3}\n');
+      'publicUrl: https://moat.bank/\nlimits: {maxUploadsPerRepository: 3}\n' +
+      'trustProxy: 10.0.0.0/8\n');
     expect(await loadServerConfig({ config, data: '/other' })).toMatchObject({ host: '0.0.0.0',
       port: 6000, dataDir: '/other', publicUrl: 'https://moat.bank', service: 'moat.bank',
-      limits: { maxUploadsPerRepository: 3 } });
+      limits: { maxUploadsPerRepository: 3 }, trustProxy: '10.0.0.0/8' });
   });
 
   it.each([

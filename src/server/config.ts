@@ -14,6 +14,11 @@ export interface ServerConfig {
   /** The token audience; clients echo it from the challenge. */
   service: string;
   limits: UploadLimits;
+  /**
+   * Proxies whose X-Forwarded-For is believed for the client address (audit records, throttling):
+   * false (default), or a comma-separated list of addresses and CIDRs.
+   */
+  trustProxy: false | string;
 }
 
 export interface ServeFlags {
@@ -46,7 +51,9 @@ export async function loadServerConfig(flags: ServeFlags): Promise<ServerConfig>
 
   const publicUrl = (configured ?? `http://${listen}`).replace(/\/+$/, '');
   const limits = (file.limits ?? {}) as Partial<UploadLimits>;
+  const trustProxy = stringField(file, 'trustProxy');
   return {
+    trustProxy: trustProxy === undefined || trustProxy === '' ? false : trustProxy,
     host,
     port,
     dataDir: flags.data ?? stringField(file, 'data') ?? './moat-data',

@@ -13,7 +13,8 @@ Examples:
       --dest-creds admin:PASSWORD
 
 The config file is YAML: listen, data, publicUrl (what clients reach, e.g. https://moat.bank),
-service (token audience), limits: {maxBlobBytes, maxUploadsPerRepository}. Flags win.
+service (token audience), limits: {maxBlobBytes, maxUploadsPerRepository}, trustProxy
+(addresses/CIDRs whose X-Forwarded-For is believed). Flags win.
 On the first start the admin password comes from MOAT_ADMIN_PASSWORD, or a generated one is
 printed once to stderr. Request logs go to stderr as JSON (MOAT_LOG_LEVEL, default info).
 Stop with SIGINT or SIGTERM: requests in flight finish, then the stores close.
