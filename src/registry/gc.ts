@@ -33,18 +33,37 @@ export async function collectGarbage(registry: Registry, options: GcOptions): Pr
 
   if (options.dryRun === true) {
     const candidates: string[] = [];
-    registry.metadata.collect(digests, graceCutoff, (digest) => {
-      candidates.push(digest);
-      return false;
-    });
+    for (const batch of batches(digests)) {
+      registry.metadata.collect(batch, graceCutoff, (digest) => {
+        candidates.push(digest);
+        return false;
+      });
+    }
+
     return { expiredUploads: 0, removedBlobs: candidates, removedTempFiles: 0 };
   }
 
   const expiredUploads = await registry.uploads.expire(uploadCutoff);
-  const removedBlobs = registry.metadata.collect(digests, graceCutoff,
-    (digest) => registry.store.deleteSync(digest, graceCutoff));
+  const removedBlobs: string[] = [];
+  for (const batch of batches(digests)) {
+    removedBlobs.push(...registry.metadata.collect(batch, graceCutoff,
+      (digest) => registry.store.deleteSync(digest, graceCutoff)));
+  }
+
   // Temp files belong to uploads in flight; none lives longer than an upload may idle.
   const removedTempFiles = await registry.store.sweepTemp(uploadCutoff) +
     await registry.uploads.sweepOrphans(graceCutoff);
   return { expiredUploads, removedBlobs, removedTempFiles };
+}
+
+/** Pushes wait for GC's write transaction: keep each one short. */
+const BATCH = 256;
+
+function batches(digests: string[]): string[][] {
+  const out: string[][] = [];
+  for (let start = 0; start < digests.length; start += BATCH) {
+    out.push(digests.slice(start, start + BATCH));
+  }
+
+  return out;
 }
