@@ -107,6 +107,8 @@ describe('OCI distribution conformance assertions', () => {
     expect(head.status).toBe(200);
     expect(head.headers.get('docker-content-digest')).toBe(digestOf(manifest));
     expect(head.headers.get('content-type')).toBe(OCI_MANIFEST);
+    expect(head.headers.get('content-length')).toBe(String(manifest.length));
+    expect(head.body.length).toBe(0);
   });
   check('P10', 'GET unknown manifest', async () => {
     const get = await r('GET', `/v2/${NAME}/manifests/nosuchtag`);
