@@ -55,7 +55,8 @@ export interface RegistryMetadata {
   listRepositories(): string[];
 
   // Upload sessions.
-  createUpload(session: UploadSession, maxPerRepository: number): boolean;
+  /** Inserts the session unless the repository has `max` sessions active since `since`. */
+  createUpload(session: UploadSession, maxPerRepository: number, since: Date): boolean;
   getUpload(repository: string, id: string): UploadSession | undefined;
   uploadExists(id: string): boolean;
   setUploadOffset(id: string, offset: number, updated: Date): void;

@@ -158,8 +158,8 @@ export class SqliteMetadata implements RegistryMetadata {
     return rows.map((row) => row.name);
   }
 
-  createUpload(session: UploadSession, maxPerRepository: number): boolean {
-    return this.sessions.create(session, maxPerRepository);
+  createUpload(session: UploadSession, maxPerRepository: number, since: Date): boolean {
+    return this.sessions.create(session, maxPerRepository, since);
   }
 
   getUpload(repository: string, id: string): UploadSession | undefined {

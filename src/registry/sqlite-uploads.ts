@@ -13,12 +13,12 @@ interface UploadRow {
 export class SqliteUploadSessions {
   constructor(private readonly db: Db) {}
 
-  /** Inserts the session unless the repository already has `max` open ones. */
-  create(session: UploadSession, max: number): boolean {
+  /** Inserts the session unless the repository has `max` sessions active since `since`. */
+  create(session: UploadSession, max: number, since: Date): boolean {
     return this.db.transaction(() => {
       const { count } = this.db
-        .prepare('SELECT count(*) AS count FROM uploads WHERE repository = ?')
-        .get(session.repository) as { count: number };
+        .prepare('SELECT count(*) AS count FROM uploads WHERE repository = ? AND updated >= ?')
+        .get(session.repository, since.getTime()) as { count: number };
       if (count >= max) {
         return false;
       }

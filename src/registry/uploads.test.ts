@@ -48,6 +48,13 @@ describe('upload sessions', () => {
     await expect(registry.uploads.start('app/y')).resolves.toBeDefined();
   });
 
+  it('does not count sessions idle for over an hour against the limit', async () => {
+    const idle = [await registry.uploads.start('app/x'), await registry.uploads.start('app/x')];
+    const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
+    idle.forEach((s) => registry.metadata.setUploadOffset(s.id, 0, twoHoursAgo));
+    await expect(registry.uploads.start('app/x')).resolves.toBeDefined();
+  });
+
   it('refuses bytes past the size limit, keeping the session at its last offset', async () => {
     const session = await registry.uploads.start('app/x');
     await registry.uploads.append('app/x', session.id, body('ok'));

@@ -16,6 +16,9 @@ export interface UploadLimits {
   maxUploadsPerRepository: number;
 }
 
+/** A session that received nothing for this long no longer counts against the limit. */
+const ACTIVE_MS = 60 * 60 * 1000;
+
 export class Uploads {
   private readonly busy = new Set<string>();
   /**
@@ -44,7 +47,9 @@ export class Uploads {
     const session: UploadSession = { id: randomUUID(), repository, offset: 0, started: now,
       updated: now };
     await writeFile(this.fileOf(session.id), '', { flag: 'wx', mode: 0o600 });
-    if (!this.metadata.createUpload(session, this.limits.maxUploadsPerRepository)) {
+    // Abandoned sessions (idle for an hour) do not count: they wait for `moat gc`.
+    const activeSince = new Date(now.getTime() - ACTIVE_MS);
+    if (!this.metadata.createUpload(session, this.limits.maxUploadsPerRepository, activeSince)) {
       await rm(this.fileOf(session.id), { force: true });
       throw new RegistryError('TOOMANYREQUESTS', 429, `${repository} has ` +
         `${this.limits.maxUploadsPerRepository} open uploads: finish or wait for them`);
