@@ -147,6 +147,9 @@ export class FsBlobStore implements BlobStore {
   private async synced(handle: string, digest: string): Promise<StagedBlob> {
     const file = await open(handle, 'r+');
     try {
+      // A resumed upload's bytes may be hours old; GC must see them as just written.
+      const now = new Date();
+      await file.utimes(now, now);
       await file.sync();
       const { size } = await file.stat();
       return { digest, size, handle };

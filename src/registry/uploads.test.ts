@@ -1,4 +1,4 @@
-import { rm } from 'node:fs/promises';
+import { rm, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -95,6 +95,18 @@ describe('upload sessions', () => {
       await expect(registry.uploads.finish('app/x', other.id, digestOf(Buffer.from(''))))
         .rejects.toMatchObject({ code: 'BLOB_UPLOAD_UNKNOWN' });
     });
+
+  it('stages a resumed upload as freshly written, so GC keeps it until it is linked', async () => {
+    const session = await registry.uploads.start('app/x');
+    await registry.uploads.append('app/x', session.id, body('old bytes'));
+    const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
+    await utimes(join(temp.dir, 'uploads', session.id), twoHoursAgo, twoHoursAgo);
+    const staged = await registry.uploads.finish('app/x', session.id,
+      digestOf(Buffer.from('old bytes')));
+    await registry.publish('app/x', staged);
+    const info = await registry.store.stat(digestOf(Buffer.from('old bytes')));
+    expect(info?.modified.getTime()).toBeGreaterThan(Date.now() - 60_000);
+  });
 
   it('does not find a session from another repository', async () => {
     const session = await registry.uploads.start('app/x');
