@@ -32,6 +32,8 @@ export async function collectGarbage(registry: Registry, options: GcOptions): Pr
   }
 
   if (options.dryRun === true) {
+    // Limitation: a dry run does not look at file times, so it may list a blob that was
+    // re-pushed within the grace period and that the real run keeps.
     const candidates: string[] = [];
     for (const batch of batches(digests)) {
       registry.metadata.collect(batch, graceCutoff, (digest) => {

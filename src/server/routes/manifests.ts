@@ -10,6 +10,8 @@ type ManifestEndpoint = { area: 'manifests'; name: string; reference: string };
 export const handleManifest: Handler<ManifestEndpoint> = async (ctx, endpoint, request, reply) => {
   const { name, reference } = endpoint;
   if (request.method === 'GET' || request.method === 'HEAD') {
+    // Limitation: Accept is not negotiated; the manifest is served as pushed (as distribution
+    // does for OCI and schema 2 content; Moat converts nothing to Docker schema 1).
     const record = ctx.registry.getManifest(name, reference);
     reply
       .type(record.mediaType)
