@@ -70,6 +70,11 @@ export interface DbStatus {
 export interface AdvisoryReader {
   /** Live entries for a package; `name` is already the ecosystem's index name. */
   affectedFor(ecosystem: string, name: string): AffectedRow[];
+  /**
+   * Live entries for many packages of one ecosystem at once, keyed by index name; names
+   * without entries are absent. Each name's rows come in the order `affectedFor` gives them.
+   */
+  affectedForNames(ecosystem: string, names: Iterable<string>): Map<string, AffectedRow[]>;
   /** Every package name with live entries in an ecosystem (index names). */
   indexedNames(ecosystem: string): Set<string>;
   /** Record summaries by id; unknown ids are absent from the result. */

@@ -8,7 +8,7 @@ import type { VersionScheme } from '../versions/scheme.js';
 import type { Finding } from './finding.js';
 import { buildFindings, type Hit } from './merge.js';
 import { evaluateEntry, lenientSemver } from './range.js';
-import { lookupFor, type Lookup } from './target.js';
+import { lookupFor, type Lookup, type LookupOutcome } from './target.js';
 
 export interface MatchOptions {
   /** The version scheme for an OSV ecosystem (`Debian:12`) or scheme name (`semver`). */
@@ -43,16 +43,17 @@ export function matchInventory(
   };
   const problems = new Map<string, number>();
   const hits: Hit[] = [];
-  const rows = rowSource(inventory, reader);
+  const outcomes = inventory.packages.map((pkg) => lookupFor(pkg, inventory.os));
+  const rows = rowSource(outcomes, reader);
   // Binary packages of one source (libc6, libc-bin…) share their look-up and verdicts.
   const cached = new Map<string, { hits: LookupHit[]; problem?: string }>();
 
-  for (const pkg of inventory.packages) {
-    const outcome = lookupFor(pkg, inventory.os);
+  inventory.packages.forEach((pkg, index) => {
+    const outcome = outcomes[index] as LookupOutcome;
     if ('problem' in outcome) {
       stats.packagesSkipped += 1;
       problems.set(outcome.problem, (problems.get(outcome.problem) ?? 0) + 1);
-      continue;
+      return;
     }
 
     const { lookup } = outcome;
@@ -68,8 +69,10 @@ export function matchInventory(
       problems.set(found.problem, (problems.get(found.problem) ?? 0) + 1);
     }
 
-    hits.push(...found.hits.map((hit) => ({ ...hit, pkg, lookup })));
-  }
+    for (const hit of found.hits) {
+      hits.push({ ...hit, pkg, lookup });
+    }
+  });
 
   for (const [problem, count] of problems) {
     const message = `${count} package(s) not matched: ${problem}`;
@@ -81,28 +84,32 @@ export function matchInventory(
   return { findings, warnings, stats };
 }
 
-type RowSource = (ecosystem: string, name: string) => AffectedRow[];
+type RowSource = (ecosystem: string, name: string) => readonly AffectedRow[];
 
-// Past this many packages of one ecosystem, loading its indexed names once is cheaper than
-// asking the store about every package (most packages have no advisories at all).
-const prefilterThreshold = 1_000;
-
-function rowSource(inventory: Inventory, reader: AdvisoryReader): RowSource {
-  const counts = new Map<string, number>();
-  for (const pkg of inventory.packages) {
-    counts.set(pkg.ecosystem, (counts.get(pkg.ecosystem) ?? 0) + 1);
+/**
+ * Reads each ecosystem's rows for every name the inventory looks up in one batch, the first
+ * time the ecosystem is asked for: a few `IN (…)` queries instead of one per package.
+ */
+function rowSource(outcomes: LookupOutcome[], reader: AdvisoryReader): RowSource {
+  const wanted = new Map<string, Set<string>>();
+  for (const outcome of outcomes) {
+    if ('lookup' in outcome) {
+      for (const ecosystem of outcome.lookup.ecosystems) {
+        const names = wanted.get(ecosystem) ?? new Set<string>();
+        wanted.set(ecosystem, names.add(outcome.lookup.name));
+      }
+    }
   }
 
-  const known = new Map<string, Set<string> | undefined>();
+  const loaded = new Map<string, Map<string, AffectedRow[]>>();
   return (ecosystem, name) => {
-    if (!known.has(ecosystem)) {
-      const base = ecosystem.split(':')[0] ?? ecosystem;
-      const many = (counts.get(base) ?? 0) > prefilterThreshold;
-      known.set(ecosystem, many ? reader.indexedNames(ecosystem) : undefined);
+    let byName = loaded.get(ecosystem);
+    if (byName === undefined) {
+      byName = reader.affectedForNames(ecosystem, wanted.get(ecosystem) ?? [name]);
+      loaded.set(ecosystem, byName);
     }
 
-    const names = known.get(ecosystem);
-    return names === undefined || names.has(name) ? reader.affectedFor(ecosystem, name) : [];
+    return byName.get(name) ?? [];
   };
 }
 

@@ -7,10 +7,12 @@ import {
   type AdvisoryStore, type AdvisorySummary, type AdvisoryWriter, type AffectedRow,
   type DbStatus, type SourceState,
 } from '../../advisories/store.js';
+import { selectIn, type StatementCache } from './batch.js';
 import { beginWrite, openDatabase, type Db } from './database.js';
 import { latestVersion } from './migrations.js';
 
 interface PackageRow {
+  name?: string;
   advisory_id: string;
   entry: string;
   versions: string | null;
@@ -46,19 +48,35 @@ export function openAdvisoryStore(file: string, mode: 'read' | 'write'): Advisor
 
 class SqliteAdvisoryStore implements AdvisoryStore {
   private readonly byPackage;
-  private readonly byId;
+  // Prepared `IN (…)` statements by SQL text, shared by the batch reads.
+  private readonly statements: StatementCache = new Map();
 
   constructor(private readonly db: Db) {
     this.byPackage = db.prepare<[string, string], PackageRow>(
       'SELECT advisory_id, entry, versions FROM affected_packages WHERE ecosystem = ? AND name = ?',
     );
-    this.byId = db.prepare<[string], { summary: string }>(
-      'SELECT summary FROM advisories WHERE id = ?',
-    );
   }
 
   affectedFor(ecosystem: string, name: string): AffectedRow[] {
     return this.byPackage.all(ecosystem, name).map((row) => toAffectedRow(row, ecosystem));
+  }
+
+  affectedForNames(ecosystem: string, names: Iterable<string>): Map<string, AffectedRow[]> {
+    const rows = selectIn<Required<PackageRow>>(this.db, this.statements,
+      `SELECT name, advisory_id, entry, versions FROM affected_packages
+        WHERE ecosystem = ? AND name IN (?)`, [ecosystem], [...new Set(names)]);
+    const found = new Map<string, AffectedRow[]>();
+    for (const row of rows) {
+      const list = found.get(row.name);
+      const affected = toAffectedRow(row, ecosystem);
+      if (list === undefined) {
+        found.set(row.name, [affected]);
+      } else {
+        list.push(affected);
+      }
+    }
+
+    return found;
   }
 
   indexedNames(ecosystem: string): Set<string> {
@@ -71,11 +89,10 @@ class SqliteAdvisoryStore implements AdvisoryStore {
 
   getSummaries(ids: Iterable<string>): Map<string, AdvisorySummary> {
     const found = new Map<string, AdvisorySummary>();
-    for (const id of ids) {
-      const row = this.byId.get(id);
-      if (row !== undefined) {
-        found.set(id, JSON.parse(row.summary) as AdvisorySummary);
-      }
+    const rows = selectIn<{ id: string; summary: string }>(this.db, this.statements,
+      'SELECT id, summary FROM advisories WHERE id IN (?)', [], [...new Set(ids)]);
+    for (const row of rows) {
+      found.set(row.id, JSON.parse(row.summary) as AdvisorySummary);
     }
 
     return found;
