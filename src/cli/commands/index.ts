@@ -5,6 +5,7 @@ import { register as audit } from './audit.js';
 import { register as auditLog } from './audit-log.js';
 import { register as db } from './db.js';
 import { register as gc } from './gc.js';
+import { register as key } from './key.js';
 import { register as project } from './project.js';
 import { register as robot } from './robot.js';
 import { register as sbom } from './sbom.js';
@@ -16,4 +17,4 @@ import { register as versionCompare } from './version-compare.js';
 type Register = (program: Command, io: CliIo) => void;
 
 export const commands: Register[] = [sbom, audit, db, versionCompare, scan,
-  user, robot, project, auditLog, serve, gc];
+  user, robot, project, auditLog, serve, gc, key];
