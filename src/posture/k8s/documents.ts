@@ -1,7 +1,8 @@
 // Splits a manifest stream (YAML or JSON, one or many documents) into plain values that keep a
 // way back to their source lines. Parsing is bounded: input size, document count and alias
 // expansion (YAML "billion laughs") are limited, and a broken document is reported with its
-// file and line while the others are still judged.
+// file and line while the others are still judged. Plain input takes the js-yaml fast path
+// (located-load.ts); the `yaml` library reads the rest and reports every error.
 import {
   Composer,
   isAlias,
@@ -14,6 +15,7 @@ import {
   type Node,
 } from 'yaml';
 import type { AuditNote } from '../finding.js';
+import { lineIndex, loadLocated } from './located-load.js';
 import type { FieldPath } from './path.js';
 
 export interface ParseLimits {
@@ -54,6 +56,26 @@ export function parseDocuments(text: string, file: string, limits = DEFAULT_LIMI
     return { documents: [], notes };
   }
 
+  const located = loadLocated(text, limits.maxDocuments);
+  if (located !== undefined) {
+    const lineAt = lineIndex(text);
+    const documents = located
+      .filter((doc) => doc.value !== null && doc.value !== undefined)
+      .map(({ index, value, offsetOf }) => ({
+        file,
+        index,
+        value,
+        lineOf: (path: FieldPath) => lineAt(offsetOf(path)),
+      }));
+    return { documents, notes };
+  }
+
+  return parseWithYaml(text, file, limits);
+}
+
+/** The `yaml` library path: every input the fast path declines, and the reference for tests. */
+export function parseWithYaml(text: string, file: string, limits = DEFAULT_LIMITS): ParsedSource {
+  const notes: AuditNote[] = [];
   const lines = new LineCounter();
   const parser = new Parser(lines.addNewLine);
   const composer = new Composer({ prettyErrors: false, uniqueKeys: true });

@@ -1,0 +1,60 @@
+// The YAML 1.2 core schema as the `yaml` library resolves plain scalars, for js-yaml: js-yaml's
+// own CORE_SCHEMA also reads `1_000` as a number and `0b101` as binary, which `yaml` keeps as
+// strings, and both loaders must give the same values. YAML 1.2.2 §10.3.2 (tag resolution).
+import { FAILSAFE_SCHEMA, Type } from 'js-yaml';
+
+const NULL = /^(?:~|[Nn]ull|NULL)?$/;
+const BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
+const INT = /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$/;
+const FLOAT =
+  /^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+|[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+
+function toInt(text: string): number {
+  if (text.startsWith('0o')) {
+    return Number.parseInt(text.slice(2), 8);
+  }
+
+  if (text.startsWith('0x')) {
+    return Number.parseInt(text.slice(2), 16);
+  }
+
+  return Number.parseInt(text, 10);
+}
+
+function toFloat(text: string): number {
+  if (/^\.(?:nan|NaN|NAN)$/.test(text)) {
+    return Number.NaN;
+  }
+
+  if (/\.(?:inf|Inf|INF)$/.test(text)) {
+    return text.startsWith('-') ? -Infinity : Infinity;
+  }
+
+  return Number.parseFloat(text);
+}
+
+const types = [
+  new Type('tag:yaml.org,2002:null', {
+    kind: 'scalar',
+    resolve: (data: string | null) => data === null || NULL.test(data),
+    construct: () => null,
+  }),
+  new Type('tag:yaml.org,2002:bool', {
+    kind: 'scalar',
+    resolve: (data: string | null) => data !== null && BOOL.test(data),
+    construct: (data: string) => data[0] === 't' || data[0] === 'T',
+  }),
+  new Type('tag:yaml.org,2002:int', {
+    kind: 'scalar',
+    resolve: (data: string | null) => data !== null && INT.test(data),
+    construct: toInt,
+  }),
+  new Type('tag:yaml.org,2002:float', {
+    kind: 'scalar',
+    resolve: (data: string | null) => data !== null && FLOAT.test(data),
+    construct: toFloat,
+  }),
+];
+
+/** Plain scalars resolved like `yaml`'s core schema; no timestamps, merge keys or binary. */
+export const YAML_CORE_SCHEMA = FAILSAFE_SCHEMA.extend({ implicit: types });
