@@ -7,7 +7,8 @@ import type { Inventory, Warning } from '../inventory/model.js';
 import type { VersionScheme } from '../versions/scheme.js';
 import type { Finding } from './finding.js';
 import { buildFindings, type Hit } from './merge.js';
-import { evaluateEntry, lenientSemver } from './range.js';
+import { callSchemes } from './call-schemes.js';
+import { evaluateEntry, type RangeSchemes } from './range.js';
 import { lookupFor, type Lookup, type LookupOutcome } from './target.js';
 
 export interface MatchOptions {
@@ -45,6 +46,7 @@ export function matchInventory(
   const hits: Hit[] = [];
   const outcomes = inventory.packages.map((pkg) => lookupFor(pkg, inventory.os));
   const rows = rowSource(outcomes, reader);
+  const schemesOf = callSchemes(options.schemeFor);
   // Binary packages of one source (libc6, libc-bin…) share their look-up and verdicts.
   const cached = new Map<string, { hits: LookupHit[]; problem?: string }>();
 
@@ -60,7 +62,7 @@ export function matchInventory(
     const key = JSON.stringify([lookup.ecosystems, lookup.name, lookup.version]);
     let found = cached.get(key);
     if (found === undefined) {
-      found = matchLookup(lookup, rows, options, stats);
+      found = matchLookup(lookup, rows, schemesOf, stats);
       cached.set(key, found);
     }
 
@@ -116,23 +118,18 @@ function rowSource(outcomes: LookupOutcome[], reader: AdvisoryReader): RowSource
 function matchLookup(
   lookup: Lookup,
   rows: RowSource,
-  options: MatchOptions,
+  schemesOf: (ecosystem: string) => RangeSchemes | undefined,
   stats: MatchStats,
 ): { hits: LookupHit[]; problem?: string } {
   const hits = new Map<string, LookupHit>();
   let problem: string | undefined;
   for (const ecosystem of lookup.ecosystems) {
-    const scheme = options.schemeFor(ecosystem);
-    if (scheme === undefined) {
+    const schemes = schemesOf(ecosystem);
+    if (schemes === undefined) {
       problem = `no version scheme for ecosystem ${ecosystem}`;
       continue;
     }
 
-    const semver = options.schemeFor('semver');
-    const schemes = {
-      ecosystem: scheme,
-      semver: semver === undefined ? undefined : lenientSemver(semver),
-    };
     for (const row of rows(ecosystem, lookup.name)) {
       const verdict = evaluateEntry(lookup.version, row.entry, schemes, row.listsVersion);
       stats.gitRangesSkipped += verdict.gitRangesSkipped;

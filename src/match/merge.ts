@@ -98,10 +98,13 @@ function bestRating(ratings: Rating[]): Rating {
   return { ...best, cvss: [...vectors.values()] };
 }
 
+// The ordering of String#localeCompare (ECMA-402 §19.1.1) without building a collator per call.
+const collator = new Intl.Collator();
+
 function toFinding(cluster: Hit[], records: Map<string, AdvisorySummary>): Finding {
   const sorted = [...cluster].sort((a, b) =>
     primaryRank(a.advisoryId) - primaryRank(b.advisoryId)
-    || a.advisoryId.localeCompare(b.advisoryId));
+    || collator.compare(a.advisoryId, b.advisoryId));
   const first = sorted[0] as Hit;
   const main = records.get(first.advisoryId) as AdvisorySummary;
   const all = sorted.map((h) => records.get(h.advisoryId) as AdvisorySummary);
