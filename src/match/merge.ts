@@ -118,7 +118,7 @@ function toFinding(cluster: Hit[], records: Map<string, AdvisorySummary>): Findi
     return hit.entries.map((entry) => rateAdvisory(record, entry));
   }));
   const fixed = [...new Set(sorted.flatMap((h) => h.fixed))];
-  const references = [...new Set(all.flatMap((r) => (r.references ?? []).map((ref) => ref.url)))];
+  const references = firstReferences(all, 50);
   const summary = all.map((r) => r.summary).find((s) => s !== undefined && s !== '');
 
   const { pkg, lookup } = first;
@@ -128,7 +128,7 @@ function toFinding(cluster: Hit[], records: Map<string, AdvisorySummary>): Findi
       id: shown,
       aliases: [...ids].sort(),
       ...(summary === undefined ? {} : { summary: summary.slice(0, 300) }),
-      references: references.slice(0, 50),
+      references,
       ...(main.published === undefined ? {} : { published: main.published }),
       modified: main.modified,
     },
@@ -148,6 +148,21 @@ function toFinding(cluster: Hit[], records: Map<string, AdvisorySummary>): Findi
     fixState: fixed.length > 0 ? 'fixed' : 'not-fixed',
     ...(pkg.layer === undefined ? {} : { layer: pkg.layer }),
   };
+}
+
+/** The first `limit` distinct reference URLs of `records`, in order, without reading the rest. */
+function firstReferences(records: AdvisorySummary[], limit: number): string[] {
+  const urls = new Set<string>();
+  for (const record of records) {
+    for (const ref of record.references ?? []) {
+      urls.add(ref.url);
+      if (urls.size >= limit) {
+        return [...urls];
+      }
+    }
+  }
+
+  return [...urls];
 }
 
 function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
