@@ -53,3 +53,49 @@ describe.skipIf(skipReason('npm cataloger on a real tree', NPM_NEEDS))(
     });
   },
 );
+
+describe('npm cataloger and packages a lockfile lists but nobody installed', () => {
+  const lockfile = (packages: Record<string, object>) =>
+    JSON.stringify({ name: 'app', lockfileVersion: 3, packages: { '': { name: 'app' }, ...packages } });
+  const manifest = (name: string, version: string) => JSON.stringify({ name, version });
+
+  async function names(files: Record<string, string>): Promise<string[]> {
+    const view = buildView(files, [npmCataloger]);
+    const { packages } = await npmCataloger.catalog(view, {});
+    return packages.map((p) => `${p.name}@${p.version}`).sort();
+  }
+
+  it('leaves out optional packages for other platforms when node_modules is installed', async () => {
+    const found = await names({
+      '/app/package-lock.json': lockfile({
+        'node_modules/next': { version: '14.0.0' },
+        'node_modules/@next/swc-darwin-arm64': { version: '14.0.0', optional: true },
+      }),
+      '/app/node_modules/next/package.json': manifest('next', '14.0.0'),
+    });
+
+    expect(found).toEqual(['next@14.0.0']);
+  });
+
+  it('reports a lockfile alone when the project has no node_modules', async () => {
+    const found = await names({
+      '/src/package-lock.json': lockfile({
+        'node_modules/lodash': { version: '4.17.15' },
+        'node_modules/@next/swc-darwin-arm64': { version: '14.0.0', optional: true },
+      }),
+    });
+
+    expect(found).toEqual(['@next/swc-darwin-arm64@14.0.0', 'lodash@4.17.15']);
+  });
+
+  it('ignores the lockfile of an asset bundled inside an installed package', async () => {
+    const found = await names({
+      '/app/node_modules/aws-cdk-lib/package.json': manifest('aws-cdk-lib', '2.100.0'),
+      '/app/node_modules/aws-cdk-lib/handlers/package-lock.json': lockfile({
+        'node_modules/left-pad': { version: '1.0.0' },
+      }),
+    });
+
+    expect(found).toEqual(['aws-cdk-lib@2.100.0']);
+  });
+});

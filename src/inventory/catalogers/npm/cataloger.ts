@@ -56,6 +56,7 @@ async function catalog(view: FileView): Promise<CatalogResult> {
     }
   });
 
+  const installedRoots = new Set([...byDir.keys()].map(projectOf));
   await visitSelected(view, isLockfile, warnings, (meta, content) => {
     const lock = parseOr(content.toString('utf8'), meta.path, warnings, parseLockfile);
     if (lock === undefined) {
@@ -67,11 +68,14 @@ async function catalog(view: FileView): Promise<CatalogResult> {
     }
 
     const root = projectRoot(meta.path);
+    const lockOnly = reportsLockOnly(root, meta.path, installedRoots);
     for (const locked of lock.packages) {
       const dir = `${root === '/' ? '' : root}/${locked.installPath}`;
       const found = byDir.get(dir);
       if (found === undefined) {
-        byDir.set(dir, { ...locked, lockfiles: [meta.path] });
+        if (lockOnly) {
+          byDir.set(dir, { ...locked, lockfiles: [meta.path] });
+        }
       } else if (!found.lockfiles.includes(meta.path)) {
         found.lockfiles.push(meta.path);
         found.licenses = found.licenses.length > 0 ? found.licenses : locked.licenses;
@@ -81,6 +85,22 @@ async function catalog(view: FileView): Promise<CatalogResult> {
   });
 
   return { packages: [...byDir.values()].map(toPackage), warnings };
+}
+
+// Where packages are installed, they are the truth: a lockfile entry with no installed
+// package.json is an optional dependency for another platform or a pruned one. A lockfile
+// shipped inside an installed package (a bundled asset's) describes nothing installed here.
+// Only a project with no node_modules/ at all is reported from its lockfile alone.
+function reportsLockOnly(root: string, lockfile: string, installedRoots: Set<string>): boolean {
+  const insidePackage = baseName(lockfile) !== '.package-lock.json'
+    && lockfile.includes('/node_modules/');
+  return !insidePackage && !installedRoots.has(root);
+}
+
+// `/app/node_modules/a/node_modules/b` → `/app`: the project whose node_modules holds it.
+function projectOf(packageDir: string): string {
+  const at = packageDir.indexOf('/node_modules/');
+  return at <= 0 ? '/' : packageDir.slice(0, at);
 }
 
 // The hidden lockfile lives inside node_modules/; its paths are relative to the project.
