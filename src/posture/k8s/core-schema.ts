@@ -6,8 +6,14 @@ import { FAILSAFE_SCHEMA, Type } from 'js-yaml';
 const NULL = /^(?:~|[Nn]ull|NULL)?$/;
 const BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
 const INT = /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$/;
-const FLOAT =
-  /^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+|[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+const FLOAT = new RegExp(
+  [
+    '^(?:[-+]?(?:\\.[0-9]+|[0-9]+(?:\\.[0-9]*)?)[eE][-+]?[0-9]+', // exponent
+    '[-+]?(?:\\.[0-9]+|[0-9]+\\.[0-9]*)', // fixed
+    '[-+]?\\.(?:inf|Inf|INF)',
+    '\\.(?:nan|NaN|NAN))$',
+  ].join('|'),
+);
 
 function toInt(text: string): number {
   if (text.startsWith('0o')) {

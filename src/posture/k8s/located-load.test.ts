@@ -82,12 +82,14 @@ merge:
   b: 2
 `;
 
+const MULTI = 'a: 1\n---\n---\n# c\n---\nkind: Pod\nspec: {x: [1,\n  2]}\n...\n---\nb: 2\n';
+
 describe('loadLocated', () => {
   it.each([
     ['block style, comments, block scalars, blank lines', BLOCK],
     ['core schema scalars and odd keys', SCALARS],
-    ['several documents with empty ones', `a: 1\n---\n---\n# c\n---\nkind: Pod\nspec: {x: [1,\n  2]}\n...\n---\nb: 2\n`],
-    ['flow style over several lines', '{\n  "kind": "Pod",\n  "spec": {\n    "containers": [\n      {"name": "a"}\n    ]\n  }\n}\n'],
+    ['several documents with empty ones', MULTI],
+    ['flow style over several lines', JSON.stringify({ kind: 'Pod', spec: { c: [{}] } }, null, 2)],
     ['a scalar document', 'just text\n---\n- 1\n- 2\n'],
     ['CRLF line ends', 'kind: Pod\r\nspec:\r\n  hostPID: true\r\n'],
     ['no final newline', 'kind: Pod\nspec:\n  hostIPC: true'],

@@ -8,11 +8,13 @@ import { YAML_CORE_SCHEMA } from './core-schema.js';
 import type { FieldPath } from './path.js';
 
 /** Where a node starts, and its children: [key, value, …] for mappings, items for sequences. */
-interface Frame {
-  start: number;
-  kind: string | null;
-  result: unknown;
-  children: Frame[];
+class Frame {
+  kind: string | null = null;
+  result: unknown = undefined;
+  /** Left unset for leaves: most nodes are scalars, and millions of empty arrays cost GC time. */
+  children: Frame[] | undefined = undefined;
+
+  constructor(public start: number) {}
 }
 
 export interface LocatedDocument {
@@ -32,11 +34,11 @@ export function loadLocated(text: string, maxDocuments: number): LocatedDocument
     return undefined;
   }
 
-  const stack: Frame[] = [{ start: 0, kind: null, result: undefined, children: [] }];
+  const stack: Frame[] = [new Frame(0)];
   let regular = true;
   const listener = (event: string, state: State): void => {
     if (event === 'open') {
-      stack.push({ start: state.position, kind: null, result: undefined, children: [] });
+      stack.push(new Frame(state.position));
       return;
     }
 
@@ -50,7 +52,8 @@ export function loadLocated(text: string, maxDocuments: number): LocatedDocument
 
     unwrap(frame);
     regular &&= mirrors(frame);
-    stack[stack.length - 1]?.children.push(frame);
+    const parent = stack[stack.length - 1] as Frame;
+    (parent.children ??= []).push(frame);
     if (stack.length === 1) {
       regular &&= hasNoAnchors(state);
     }
@@ -79,7 +82,7 @@ export function loadLocated(text: string, maxDocuments: number): LocatedDocument
  * no `:` follows, so a collection may arrive wrapped in a frame of its own: skip the wrapper.
  */
 function unwrap(frame: Frame): void {
-  const only = frame.children.length === 1 ? frame.children[0] : undefined;
+  const only = frame.children?.length === 1 ? frame.children[0] : undefined;
   if (only !== undefined && typeof frame.result === 'object' && only.result === frame.result) {
     frame.start = only.start;
     frame.children = only.children;
@@ -94,40 +97,52 @@ function hasNoAnchors(state: State): boolean {
 
 /** True when the frame's children line up with its value, so paths can be followed. */
 function mirrors(frame: Frame): boolean {
+  const children = frame.children ?? [];
   if (frame.kind === 'sequence') {
-    return frame.children.length === (frame.result as unknown[]).length;
+    return children.length === (frame.result as unknown[]).length;
   }
 
-  if (frame.kind === 'mapping') {
-    // A null key is "" for `yaml` and "null" for js-yaml.
-    for (let i = 0; i < frame.children.length; i += 2) {
-      if ((frame.children[i] as Frame).result === null) {
-        return false;
-      }
+  if (frame.kind !== 'mapping') {
+    return true;
+  }
+
+  // A null key is "" for `yaml` and "null" for js-yaml.
+  for (let i = 0; i < children.length; i += 2) {
+    if ((children[i] as Frame).result === null) {
+      return false;
     }
-
-    return frame.children.length === 2 * Object.keys(frame.result as object).length;
   }
 
-  return true;
+  return children.length === 2 * countKeys(frame.result as object);
+}
+
+/** Object.keys(value).length without building the array, for millions of small mappings. */
+function countKeys(value: object): number {
+  let count = 0;
+  for (const _key in value) {
+    count += 1;
+  }
+
+  return count;
 }
 
 function offsetOf(root: Frame, path: FieldPath): number {
   let frame = root;
   let offset = root.start;
   for (const segment of path) {
+    const children = frame.children ?? [];
     let next: Frame | undefined;
     if (frame.kind === 'mapping' && typeof segment === 'string') {
-      for (let i = 0; i < frame.children.length; i += 2) {
-        const key = frame.children[i] as Frame;
+      for (let i = 0; i < children.length; i += 2) {
+        const key = children[i] as Frame;
         if (String(key.result) === segment) {
           offset = key.start;
-          next = frame.children[i + 1];
+          next = children[i + 1];
           break;
         }
       }
     } else if (frame.kind === 'sequence' && typeof segment === 'number') {
-      next = frame.children[segment];
+      next = children[segment];
       offset = next?.start ?? offset;
     }
 

@@ -1,0 +1,170 @@
+// The posture benchmarks, timed from outside through the real command line: `moat audit k8s`
+// over 10,000 workload manifests (target 5 s) and `moat audit host` on a host running 50 real
+// podman containers (target 2 s).
+//
+//   node dist/bench/posture.js [--quick] [--json] [--runs N] [--moat PATH/TO/bin/moat]
+import { readFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { makeTempDir, skipReason } from '../testing/requirements.js';
+import { measure, summarize, type Summary } from './measure.js';
+import { startBenchHost } from './posture-host.js';
+import { writeManifestTree } from './posture-manifests.js';
+
+export interface PostureCase extends Summary {
+  command: string;
+  size: string;
+  targetSeconds: number;
+  subjects: number;
+  findings: number;
+}
+
+export interface PostureBenchResult {
+  mode: 'quick' | 'full';
+  runs: number;
+  loadAverage: number[];
+  manifests: PostureCase;
+  host?: PostureCase;
+  hostSkipped?: string;
+}
+
+const MOAT = resolve(fileURLToPath(import.meta.url), '../../../bin/moat');
+
+// Findings exit 1, which is the expected outcome here; 2 and up (or a signal) is a failure.
+const FINDINGS_OK = 'code=0; "$@" || code=$?; [ "$code" -le 1 ] || exit "$code"';
+
+async function timed(moatArgs: string[], runs: number): Promise<Summary> {
+  const results = [];
+  for (let i = 0; i < runs; i += 1) {
+    results.push(await measure('sh', ['-c', FINDINGS_OK, 'sh', process.execPath, ...moatArgs]));
+  }
+
+  return summarize(results);
+}
+
+/** One more, untimed run that keeps the report, for the counts. */
+async function counted(
+  moatArgs: string[],
+  out: string,
+): Promise<{ subjects: number; findings: number }> {
+  await measure('sh', ['-c', FINDINGS_OK, 'sh', process.execPath, ...moatArgs, '-o', out]);
+  const report = JSON.parse(await readFile(out, 'utf8')) as { subjects: number; findings: [] };
+  return { subjects: report.subjects, findings: report.findings.length };
+}
+
+/** Runs both benchmarks; throws when `moat` fails (exit 2 or more). */
+export async function runPostureBench(options: {
+  quick?: boolean;
+  runs?: number;
+  moatBin: string;
+}): Promise<PostureBenchResult> {
+  const quick = options.quick === true;
+  const runs = Math.max(1, options.runs ?? 3);
+  const workloads = quick ? 1_000 : 10_000;
+  const containers = quick ? 10 : 50;
+  const { dir, cleanup } = await makeTempDir('posture-bench');
+  try {
+    const tree = join(dir, 'manifests');
+    const files = await writeManifestTree(tree, workloads);
+    const k8sArgs = [options.moatBin, 'audit', 'k8s', tree, '--format', 'json'];
+    const manifests: PostureCase = {
+      command: 'moat audit k8s DIR --format json > /dev/null',
+      size: `${workloads} workloads in ${files} files`,
+      targetSeconds: 5,
+      ...(await timed(k8sArgs, runs)),
+      ...(await counted(k8sArgs, join(dir, 'k8s.json'))),
+    };
+    const result: PostureBenchResult = { mode: quick ? 'quick' : 'full', runs, manifests,
+      loadAverage: [] };
+
+    const cannot = skipReason('the host audit bench', {
+      root: true,
+      tools: ['podman', 'runc', 'busybox'],
+    });
+    if (cannot !== undefined) {
+      result.hostSkipped = cannot;
+    } else {
+      result.host = await hostCase(join(dir, 'host'), containers, runs, options.moatBin);
+    }
+
+    result.loadAverage = loadavg().map((load) => Math.round(load * 100) / 100);
+    return result;
+  } finally {
+    await cleanup();
+  }
+}
+
+async function hostCase(dir: string, count: number, runs: number, moat: string) {
+  console.error(`starting ${count} podman containers`);
+  const host = await startBenchHost(dir, count);
+  const saved = { ...process.env };
+  Object.assign(process.env, host.env);
+  try {
+    const args = [moat, 'audit', 'host', ...host.auditArgs, '--format', 'json'];
+    return {
+      command: 'moat audit host --podman-root R --podman-runroot RR --format json > /dev/null',
+      size: `${count} running containers (and any others on the host)`,
+      targetSeconds: 2,
+      ...(await timed(args, runs)),
+      ...(await counted(args, join(dir, 'host.json'))),
+    };
+  } finally {
+    process.env = saved;
+    host.stop();
+  }
+}
+
+function row(name: string, c: PostureCase): string {
+  const met = c.seconds <= c.targetSeconds ? 'yes' : 'no';
+  const cells = [name, c.size, c.subjects, c.findings, c.seconds.toFixed(2),
+    c.cpuSeconds.toFixed(2), Math.round(c.peakRssKiB / 1024), c.targetSeconds, met];
+  return `| ${cells.join(' | ')} |`;
+}
+
+/** The result as a Markdown table with the machine's load average. */
+export function formatPostureBench(result: PostureBenchResult): string {
+  const lines = [
+    `Posture audits, ${result.mode} mode, median of ${result.runs} run(s):`,
+    '',
+    '| bench | size | judged | findings | wall s | CPU s | peak RSS MiB | target s | met |',
+    '|---|---|---|---|---|---|---|---|---|',
+    row('`moat audit k8s`', result.manifests),
+  ];
+  if (result.host !== undefined) {
+    lines.push(row('`moat audit host`', result.host));
+  }
+
+  lines.push('', `load average: ${result.loadAverage.join(' ')}`);
+  if (result.hostSkipped !== undefined) {
+    lines.push('', `host bench not run: ${result.hostSkipped}`);
+  }
+
+  return `${lines.join('\n')}\n`;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      runs: { type: 'string', default: '3' },
+      moat: { type: 'string', default: MOAT },
+    },
+  });
+  const result = await runPostureBench({
+    quick: values.quick,
+    runs: Number.parseInt(values.runs, 10) || 3,
+    moatBin: values.moat,
+  });
+  process.stdout.write(values.json ? `${JSON.stringify(result, null, 2)}\n`
+    : formatPostureBench(result));
+}
+
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((err: unknown) => {
+    console.error(err instanceof Error ? err.message : String(err));
+    process.exitCode = 2;
+  });
+}
