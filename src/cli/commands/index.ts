@@ -11,10 +11,12 @@ import { register as robot } from './robot.js';
 import { register as sbom } from './sbom.js';
 import { register as scan } from './scan.js';
 import { register as serve } from './serve.js';
+import { register as sign } from './sign.js';
 import { register as user } from './user.js';
+import { register as verify } from './verify.js';
 import { register as versionCompare } from './version-compare.js';
 
 type Register = (program: Command, io: CliIo) => void;
 
 export const commands: Register[] = [sbom, audit, db, versionCompare, scan,
-  user, robot, project, auditLog, serve, gc, key];
+  user, robot, project, auditLog, serve, gc, key, sign, verify];

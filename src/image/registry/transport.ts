@@ -36,9 +36,9 @@ export interface TransportOptions {
 
 export interface TransportRequest {
   url: URL;
-  method?: 'GET' | 'POST';
+  method?: 'GET' | 'POST' | 'PUT' | 'HEAD';
   headers?: Record<string, string>;
-  body?: string;
+  body?: string | Uint8Array;
 }
 
 export interface TransportResponse {
@@ -166,7 +166,7 @@ export class Transport {
     url: URL,
     method: string,
     headers: Record<string, string>,
-    body: string | undefined,
+    body: string | Uint8Array | undefined,
   ): Promise<TransportResponse> {
     const controller = new AbortController();
     const timeout = new RegistryError(
