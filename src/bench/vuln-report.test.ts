@@ -8,7 +8,7 @@ const result = (warmMs: number, scanSeconds?: number): VulnBenchResult => ({
   date: '2026-01-01T00:00:00.000Z',
   mode: 'full',
   import: { files: 8, seconds: 11.2, cpuSeconds: 9.5, peakRssKiB: 150 * 1024, dbBytes: 3 << 27 },
-  matching: { packages: 10_000, findings: 25_137, openMs: 3, coldMs: 900, warmMs,
+  matching: { packages: 10_000, findings: 25_137, openMs: 3, coldMs: 900, coldCpuMs: 950, warmMs, warmCpuMs: warmMs, warmReadMs: 20,
     warmAll: [warmMs, warmMs + 1] },
   ...(scanSeconds === undefined ? {} : {
     scan: { reference: 'oci:/x:full', baseline: summary(10), moat: summary(scanSeconds),
