@@ -30,6 +30,9 @@ export interface PostureBenchResult {
   hostSkipped?: string;
 }
 
+/** The bank profile as a bank would run it: images must come from its own registry. */
+export const BENCH_K8S_FLAGS = ['--allowed-registry', 'registry.bank.example'];
+
 const MOAT = resolve(fileURLToPath(import.meta.url), '../../../bin/moat');
 
 // Findings exit 1, which is the expected outcome here; 2 and up (or a signal) is a failure.
@@ -68,9 +71,9 @@ export async function runPostureBench(options: {
   try {
     const tree = join(dir, 'manifests');
     const files = await writeManifestTree(tree, workloads);
-    const k8sArgs = [options.moatBin, 'audit', 'k8s', tree, '--format', 'json'];
+    const k8sArgs = [options.moatBin, 'audit', 'k8s', tree, '--format', 'json', ...BENCH_K8S_FLAGS];
     const manifests: PostureCase = {
-      command: 'moat audit k8s DIR --format json > /dev/null',
+      command: `moat audit k8s DIR --format json ${BENCH_K8S_FLAGS.join(' ')} > /dev/null`,
       size: `${workloads} workloads in ${files} files`,
       targetSeconds: 5,
       ...(await timed(k8sArgs, runs)),
