@@ -55,8 +55,9 @@ describe.skipIf(needs)('moat sign and verify on the Moat server', () => {
     const outcome = JSON.parse(signed.out) as { referrer: string; signatureManifest: string };
     expect(outcome).toMatchObject({ referrerIndexed: true, digest: image.manifestDigest });
 
+    const filter = `artifactType=${encodeURIComponent(SIG_TYPE)}`;
     const listed = await call(server.url, 'GET',
-      `/v2/payments/app/referrers/${image.manifestDigest}?artifactType=${encodeURIComponent(SIG_TYPE)}`);
+      `/v2/payments/app/referrers/${image.manifestDigest}?${filter}`);
     expect(listed.status).toBe(200);
     expect((listed.json() as { manifests: unknown[] }).manifests).toEqual([
       expect.objectContaining({ digest: outcome.referrer, artifactType: SIG_TYPE }),
