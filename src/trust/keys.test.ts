@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createPublicKey, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   decryptEnvelope,
@@ -33,7 +33,31 @@ const GO_VECTORS: Array<[string, string]> = [
     + 'FIPI="}'],
 ];
 
+// A throwaway key written by sigstore's Go code for a public test suite (empty password,
+// scrypt N=2^16), and the public key that belongs to it.
+const GO_COSIGN_KEY = [
+  '-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----',
+  'eyJrZGYiOnsibmFtZSI6InNjcnlwdCIsInBhcmFtcyI6eyJOIjo2NTUzNiwiciI6',
+  'OCwicCI6MX0sInNhbHQiOiJLYU9OQzduQVJLOVgxM1FoaWFucjAwTTBGYys2Sitr',
+  'dnAxN1FuanpiVk9nPSJ9LCJjaXBoZXIiOnsibmFtZSI6Im5hY2wvc2VjcmV0Ym94',
+  'Iiwibm9uY2UiOiJVOHZqWWtqMlZOUFZGdlZFZWZ3bXZ5VGloUERrelBoaCJ9LCJj',
+  'aXBoZXJ0ZXh0IjoidWNWMnQ4TTZVNFJvb29FOXc0d3dkc3E1RDYrS2RKY245dERT',
+  'KzFwRDRGN040SVJOWEgzSTBua3h1a3NackFOUHR1emIvTkVYQ201dUp3Zjh3Qzl1',
+  'VlprbXdwNU5jRUZ6b3ZNS3JCZmNvdXdjaEkrMzkrQ0NhbVZPbzBucmRnZjhvcmpK',
+  'dXdrWDBYL1phY0RUTERGaUxyc1laMWVMMmlqMGU1MVRpZmVQNTl4WXNPK1FnM1Jv',
+  'OURRVjNQMk9ndDFDaVFHeGg1VXhUZytGc3c9PSJ9',
+  '-----END ENCRYPTED SIGSTORE PRIVATE KEY-----',
+].join('\n');
+const GO_COSIGN_PUB = 'MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEMk2x2CCtYaFNteFO9CDuOMyDP54D' +
+  '5+gXKKweldxuaq7Ns+3RIZDb/7fSkae3hDK7/ZdvR46/U6mvcFyncxHHSQ==';
+
 describe('encrypted private keys', () => {
+  it('opens a cosign key written by sigstore\'s Go code', () => {
+    const key = decryptPrivateKey(GO_COSIGN_KEY, '');
+    const pub = publicKeyPem(createPublicKey(key)).replace(/-----[A-Z ]+-----|\n/g, '');
+    expect(pub).toBe(GO_COSIGN_PUB);
+  });
+
   it.each(GO_VECTORS)('opens an envelope written by securesystemslib (%s)', (plain, json) => {
     expect(decryptEnvelope(json, 'supersecret').toString()).toBe(plain);
   });
