@@ -13,6 +13,21 @@ export const CATALOG_DIR = fileURLToPath(new URL('../../../data/controls/', impo
  * @throws CatalogError on a malformed file or duplicate ids; Node's errors when unreadable.
  */
 export async function loadCatalog(dir: string = CATALOG_DIR): Promise<Map<string, Control>> {
+  if (dir !== CATALOG_DIR) {
+    return readCatalog(dir);
+  }
+
+  // The shipped catalog cannot change during a run; a command asks for it more than once.
+  shipped ??= readCatalog(dir).catch((err: unknown) => {
+    shipped = undefined;
+    throw err;
+  });
+  return new Map(await shipped);
+}
+
+let shipped: Promise<Map<string, Control>> | undefined;
+
+async function readCatalog(dir: string): Promise<Map<string, Control>> {
   const names = (await readdir(dir)).filter((n) => n.endsWith('.yaml')).sort();
   const parts: Control[][] = [];
   for (const name of names) {

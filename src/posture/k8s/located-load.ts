@@ -3,6 +3,8 @@
 // computed only for the fields that produce findings. Anything unusual (anchors, aliases, tags,
 // directives, a BOM, an error, too many documents, a node shape the events do not mirror)
 // returns undefined and the caller uses the `yaml` path, which owns error messages and limits.
+// Limitation: where js-yaml is looser than `yaml` (a few indentation and implicit-key rules), a
+// document `yaml` would report as invalid is judged instead; valid YAML reads the same.
 import { loadAll, type State } from 'js-yaml';
 import { YAML_CORE_SCHEMA } from './core-schema.js';
 import type { FieldPath } from './path.js';
