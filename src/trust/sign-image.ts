@@ -56,6 +56,8 @@ export async function signImage(
   const payload = await store.pushBlob(signed.payload, SIMPLE_SIGNING_MEDIA_TYPE);
   const layer: SignatureLayer = { payload, signature: signed.signature };
 
+  // Limitation: the `.sig` tag is read, extended and rewritten without a lock (as cosign
+  // does); two concurrent signers can drop one another's layer. The referrer copy survives.
   const tag = signatureTag(digest);
   const existing = await store.getManifest({ tag });
   const layers = existing === undefined ? [] : readSignatureLayers(existing.bytes);

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { digestOf } from '../../image/digest.js';
 import { pushToRegistry, skopeoInspect } from '../../testing/image-export.js';
 import { buildImage, type BuiltImage } from '../../testing/images.js';
+import { buildMultiArchLayout, skopeoPush } from '../../testing/registry-images.js';
 import { REGISTRY_NEEDS, startRegistry, type TestRegistry } from '../../testing/registry.js';
 import { makeTempDir, skipReason } from '../../testing/requirements.js';
 import { formatPayload } from '../../trust/payload.js';
@@ -163,4 +164,38 @@ describe.skipIf(needs)('moat sign and verify on the reference registry', () => {
     expect(badKey.code).toBe(2);
     expect(badKey.err).toMatch(/KEY_INVALID/);
   });
+});
+
+describe.skipIf(needs)('moat sign on a multi-platform image', () => {
+  let temp: { dir: string; cleanup: () => Promise<void> };
+  let registry: TestRegistry;
+
+  beforeAll(async () => {
+    temp = await makeTempDir('sign-index');
+    registry = await startRegistry();
+  });
+
+  afterAll(async () => {
+    await registry.stop();
+    await temp.cleanup();
+  });
+
+  it('signs the index digest, which then verifies by tag and not per platform', async () => {
+    const { layout, indexDigest, images } = await buildMultiArchLayout(temp.dir);
+    const authFile = join(temp.dir, 'auth.json');
+    await writeFile(authFile, '{}');
+    const repo = `${registry.host}/multi/app`;
+    await skopeoPush(`oci:${layout}:multi`, `${repo}:multi`, { authFile, all: true });
+    await run(['key', 'generate', '--output-prefix', join(temp.dir, 'k')], { COSIGN_PASSWORD: '' });
+
+    const signed = await run(['sign', `${repo}:multi`, '--key', join(temp.dir, 'k.key'),
+      '--format', 'json'], { COSIGN_PASSWORD: '' });
+    expect(signed.code).toBe(0);
+    expect(JSON.parse(signed.out)).toMatchObject({ digest: indexDigest });
+
+    const pub = join(temp.dir, 'k.pub');
+    expect((await run(['verify', `${repo}:multi`, '--key', pub])).code).toBe(0);
+    const platform = images.amd64?.manifestDigest ?? '';
+    expect((await run(['verify', `${repo}@${platform}`, '--key', pub])).code).toBe(1);
+  }, 120_000);
 });
