@@ -31,6 +31,8 @@ export interface RegistryWriterOptions {
   timeoutMs?: number;
 }
 
+// Registries without the referrers endpoint answer 404, or 400/405/501 for an unknown route.
+const NO_REFERRERS_API = [400, 404, 405, 501];
 /** Largest referrers index read. */
 const MAX_REFERRERS_BYTES = 4 * 1024 * 1024;
 
@@ -85,7 +87,7 @@ export class RegistryWriter {
   async pushBlob(bytes: Buffer, mediaType: string): Promise<Descriptor> {
     const digest = digestOf(bytes);
     const desc = { mediaType, digest, size: bytes.length };
-    const head = await this.send('HEAD', `blobs/${digest}`, `blob ${digest}`, {}, undefined, true);
+    const head = await this.send('HEAD', `blobs/${digest}`, `blob ${digest}`, {}, undefined, [404]);
     if (head !== undefined) {
       return desc;
     }
@@ -136,22 +138,22 @@ export class RegistryWriter {
     const what = `referrers of ${digest}`;
     const reply = await this.send('GET', `referrers/${digest}${suffix}`, what, {
       accept: MediaType.ociIndex,
-    }, undefined, true);
+    }, undefined, NO_REFERRERS_API);
     return reply === undefined ? undefined : readLimited(reply, MAX_REFERRERS_BYTES, what);
   }
 
-  // Sends under the push scope, answering one 401 challenge; a 404 gives undefined when
-  // `missingOk`, any other failure its typed error.
+  // Sends under the push scope, answering one 401 challenge; a status in `absent` gives
+  // undefined, any other failure its typed error.
   private send(
     method: NonNullable<TransportRequest['method']>,
     path: string,
     what: string,
     headers: Record<string, string> = {},
     body?: Buffer,
-    missingOk = false,
+    absent: readonly number[] = [],
   ): Promise<TransportResponse | undefined> {
     const url = new URL(`/v2/${this.reference.repository}/${path}`, this.base);
-    return this.sendUrl(method, url, what, headers, body, missingOk);
+    return this.sendUrl(method, url, what, headers, body, absent);
   }
 
   private async sendUrl(
@@ -160,7 +162,7 @@ export class RegistryWriter {
     what: string,
     headers: Record<string, string>,
     body?: Buffer,
-    missingOk = false,
+    absent: readonly number[] = [],
   ): Promise<TransportResponse | undefined> {
     const attempt = async () => {
       const authorization = await this.authorizer.authorization(this.pushScope);
@@ -180,7 +182,7 @@ export class RegistryWriter {
       return reply;
     }
 
-    if (missingOk && reply.response.status === 404) {
+    if (absent.includes(reply.response.status)) {
       await reply.response.body?.cancel().catch(() => undefined);
       return undefined;
     }
