@@ -1,6 +1,7 @@
 // Every CLI command, listed once. Each module exports `register(program, io)`.
 import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
+import { register as attest } from './attest.js';
 import { register as audit } from './audit.js';
 import { register as auditLog } from './audit-log.js';
 import { register as db } from './db.js';
@@ -19,4 +20,5 @@ import { register as versionCompare } from './version-compare.js';
 type Register = (program: Command, io: CliIo) => void;
 
 export const commands: Register[] = [sbom, audit, db, versionCompare, scan,
-  user, robot, project, auditLog, serve, gc, key, sign, verify];
+  user, robot, project, auditLog, serve, gc, key, sign, verify,
+  attest];
