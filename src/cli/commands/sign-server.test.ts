@@ -75,4 +75,19 @@ describe.skipIf(needs)('moat sign and verify on the Moat server', () => {
       signatures: [{ source: outcome.referrer, verified: true }],
     });
   }, 60_000);
+
+  it('lists an SBOM attestation as a DSSE referrer', async () => {
+    const attested = await run(['attest', `${repo}:v1`, '--type', 'sbom', '--key',
+      join(temp.dir, 'cosign.key'), '--format', 'json'], env);
+    expect(attested.code).toBe(0);
+    const outcome = JSON.parse(attested.out) as { referrer: string };
+    expect(outcome).toMatchObject({ referrerIndexed: true });
+
+    const dsse = 'application/vnd.dsse.envelope.v1+json';
+    const listed = await call(server.url, 'GET', `/v2/payments/app/referrers/` +
+      `${image.manifestDigest}?artifactType=${encodeURIComponent(dsse)}`);
+    expect((listed.json() as { manifests: unknown[] }).manifests).toEqual([
+      expect.objectContaining({ digest: outcome.referrer, artifactType: dsse }),
+    ]);
+  }, 60_000);
 });
