@@ -7,17 +7,8 @@
 // document `yaml` would report as invalid is judged instead; valid YAML reads the same.
 import { loadAll, type State } from 'js-yaml';
 import { YAML_CORE_SCHEMA } from './core-schema.js';
+import { MAPPING, NodeTable, OTHER, SEQUENCE } from './node-table.js';
 import type { FieldPath } from './path.js';
-
-/** Where a node starts, and its children: [key, value, …] for mappings, items for sequences. */
-class Frame {
-  kind: string | null = null;
-  result: unknown = undefined;
-  /** Left unset for leaves: most nodes are scalars, and millions of empty arrays cost GC time. */
-  children: Frame[] | undefined = undefined;
-
-  constructor(public start: number) {}
-}
 
 export interface LocatedDocument {
   index: number;
@@ -30,32 +21,35 @@ export interface LocatedDocument {
 // are caught as they are read, from js-yaml's anchor map.
 const UNUSUAL = /(?:^|[\s,[\]{}])![^\s,[\]{}]|^%/m;
 
+const KINDS: Record<string, number> = { mapping: MAPPING, sequence: SEQUENCE };
+
 /** Loads every document, or undefined when the input needs the `yaml` path. */
 export function loadLocated(text: string, maxDocuments: number): LocatedDocument[] | undefined {
   if (text.charCodeAt(0) === 0xfeff || UNUSUAL.test(text)) {
     return undefined;
   }
 
-  const stack: Frame[] = [new Frame(0)];
+  const table = new NodeTable();
+  const stack = [table.add(0)];
   let regular = true;
   const listener = (event: string, state: State): void => {
     if (event === 'open') {
-      stack.push(new Frame(state.position));
+      stack.push(table.add(state.position));
       return;
     }
 
-    const frame = stack.pop() as Frame;
-    frame.kind = state.kind;
-    frame.result = state.result;
-    const read = frame.kind !== null || frame.result !== null || state.position !== frame.start;
+    const id = stack.pop() as number;
+    const result: unknown = state.result;
+    const read = state.kind !== null || result !== null || state.position !== table.start[id];
     if (!read && stack.length > 1) {
       return; // an attempt that read nothing, e.g. a mapping looking for a key at `---`
     }
 
-    unwrap(frame);
-    regular &&= mirrors(frame);
-    const parent = stack[stack.length - 1] as Frame;
-    (parent.children ??= []).push(frame);
+    table.kind[id] = KINDS[state.kind] ?? OTHER;
+    table.results[id] = result;
+    unwrap(table, id);
+    regular &&= mirrors(table, id);
+    table.link(stack[stack.length - 1] as number, id);
     if (stack.length === 1) {
       regular &&= hasNoAnchors(state);
     }
@@ -68,54 +62,60 @@ export function loadLocated(text: string, maxDocuments: number): LocatedDocument
     return undefined;
   }
 
-  const roots = stack[0]?.children ?? [];
-  if (!regular || values.length > maxDocuments || roots.length !== values.length) {
+  if (!regular || values.length > maxDocuments || table.children[0] !== values.length) {
     return undefined;
   }
 
-  return values.map((value, index) => {
-    const root = roots[index] as Frame;
-    return { index, value, offsetOf: (path) => offsetOf(root, path) };
-  });
+  const located: LocatedDocument[] = [];
+  for (let root = table.first[0] as number; root !== -1; root = table.next[root] as number) {
+    const index = located.length;
+    located.push({ index, value: values[index], offsetOf: (path) => offsetOf(table, root, path) });
+  }
+
+  return located;
 }
 
 /**
  * js-yaml reads a node by first trying it as a block mapping key and keeping the result when
- * no `:` follows, so a collection may arrive wrapped in a frame of its own: skip the wrapper.
+ * no `:` follows, so a collection may arrive wrapped in a node of its own: skip the wrapper.
  */
-function unwrap(frame: Frame): void {
-  const only = frame.children?.length === 1 ? frame.children[0] : undefined;
-  if (only !== undefined && typeof frame.result === 'object' && only.result === frame.result) {
-    frame.start = only.start;
-    frame.children = only.children;
+function unwrap(table: NodeTable, id: number): void {
+  const only = table.first[id] as number;
+  const result = table.results[id];
+  if (table.children[id] === 1 && typeof result === 'object' && table.results[only] === result) {
+    table.adopt(id, only);
   }
 }
 
 /** Aliases need anchors; with none, nothing can expand. Unknown loader state counts as some. */
 function hasNoAnchors(state: State): boolean {
   const anchors = (state as State & { anchorMap?: object }).anchorMap;
-  return anchors !== undefined && Object.keys(anchors).length === 0;
+  return anchors !== undefined && countKeys(anchors) === 0;
 }
 
-/** True when the frame's children line up with its value, so paths can be followed. */
-function mirrors(frame: Frame): boolean {
-  const children = frame.children ?? [];
-  if (frame.kind === 'sequence') {
-    return children.length === (frame.result as unknown[]).length;
+/** True when the node's children line up with its value, so paths can be followed. */
+function mirrors(table: NodeTable, id: number): boolean {
+  const kind = table.kind[id];
+  const children = table.children[id] as number;
+  if (kind === SEQUENCE) {
+    return children === (table.results[id] as unknown[]).length;
   }
 
-  if (frame.kind !== 'mapping') {
+  if (kind !== MAPPING) {
     return true;
   }
 
   // A null key is "" for `yaml` and "null" for js-yaml.
-  for (let i = 0; i < children.length; i += 2) {
-    if ((children[i] as Frame).result === null) {
+  for (let key = table.first[id] as number; key !== -1; ) {
+    const value = table.next[key] as number;
+    if (table.results[key] === null || value === -1) {
       return false;
     }
+
+    key = table.next[value] as number;
   }
 
-  return children.length === 2 * countKeys(frame.result as object);
+  return children === 2 * countKeys(table.results[id] as object);
 }
 
 /** Object.keys(value).length without building the array, for millions of small mappings. */
@@ -128,31 +128,37 @@ function countKeys(value: object): number {
   return count;
 }
 
-function offsetOf(root: Frame, path: FieldPath): number {
-  let frame = root;
-  let offset = root.start;
+function offsetOf(table: NodeTable, root: number, path: FieldPath): number {
+  let id = root;
+  let offset = table.start[root] as number;
   for (const segment of path) {
-    const children = frame.children ?? [];
-    let next: Frame | undefined;
-    if (frame.kind === 'mapping' && typeof segment === 'string') {
-      for (let i = 0; i < children.length; i += 2) {
-        const key = children[i] as Frame;
-        if (String(key.result) === segment) {
-          offset = key.start;
-          next = children[i + 1];
+    let next = -1;
+    if (table.kind[id] === MAPPING && typeof segment === 'string') {
+      // Keys and values alternate; mirrors() checked that every key has its value.
+      for (let key = table.first[id] as number; key !== -1; ) {
+        const value = table.next[key] as number;
+        if (String(table.results[key]) === segment) {
+          offset = table.start[key] as number;
+          next = value;
           break;
         }
+
+        key = value === -1 ? -1 : (table.next[value] as number);
       }
-    } else if (frame.kind === 'sequence' && typeof segment === 'number') {
-      next = children[segment];
-      offset = next?.start ?? offset;
+    } else if (table.kind[id] === SEQUENCE && typeof segment === 'number') {
+      next = table.first[id] as number;
+      for (let i = 0; i < segment && next !== -1; i += 1) {
+        next = table.next[next] as number;
+      }
+
+      offset = next === -1 ? offset : (table.start[next] as number);
     }
 
-    if (next === undefined) {
+    if (next === -1) {
       break;
     }
 
-    frame = next;
+    id = next;
   }
 
   return offset;
