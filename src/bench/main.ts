@@ -1,8 +1,10 @@
 // `npm run bench`: times `moat sbom` on a real 1 GB+ multi-layer image against the floor any
 // scanner has, unpacking the same layer blobs with `tar -xzf` into tmpfs, and measures
-// Moat's peak memory from outside. See docs/benchmarks.md for the method and results.
+// Moat's peak memory from outside; then the advisory work (import, matching, `moat scan`
+// against the same floor) and the posture audits. See docs/benchmarks.md.
 //
 //   npm run bench [-- --quick] [-- --json] [-- --runs N] [-- --moat PATH/TO/bin/moat]
+//                 [-- --only sbom,vuln,posture]
 import { spawnSync } from 'node:child_process';
 import { mkdir, readFile, rm, statfs } from 'node:fs/promises';
 import { cpus, loadavg, release, totalmem } from 'node:os';
@@ -14,8 +16,12 @@ import { skipReason } from '../testing/requirements.js';
 import { benchImage } from './fixture.js';
 import { measure, summarize } from './measure.js';
 import type { Measurement } from './measure.js';
+import { formatPostureBench, runPostureBench } from './posture.js';
 import { formatMarkdown } from './report.js';
 import type { BenchResult } from './report.js';
+import { formatVulnBench, runVulnBench } from './vuln.js';
+
+const PARTS = ['sbom', 'vuln', 'posture'] as const;
 
 const TMPFS_MAGIC = 0x01021994;
 const MOAT = join(repoRoot, 'bin', 'moat');
@@ -31,8 +37,10 @@ async function main(): Promise<void> {
       json: { type: 'boolean', default: false },
       runs: { type: 'string', default: '3' },
       moat: { type: 'string', default: MOAT },
+      only: { type: 'string', default: PARTS.join(',') },
     },
   });
+  const only = new Set(values.only.split(',').map((part) => part.trim()));
   const runs = Math.max(1, Number.parseInt(values.runs, 10) || 3);
   const cannot = skipReason('the benchmark', { root: true, tools: BENCH_TOOLS });
   if (cannot !== undefined) {
@@ -43,14 +51,46 @@ async function main(): Promise<void> {
   console.error(`building or reusing the bench image under ${cacheRoot()}`);
   const image = await benchImage(values.quick);
   const blobs = image.layers.map((layer) => blobPath(image, layer.digest));
+  const sections: Record<string, unknown> = {};
+  const texts: string[] = [];
+  if (only.has('sbom')) {
+    const result = await sbomBench(image, blobs, runs, values.moat, values.quick);
+    sections.sbom = result;
+    texts.push(formatMarkdown(result));
+  }
 
+  if (only.has('vuln')) {
+    const options = { quick: values.quick, runs, moatBin: values.moat };
+    const result = await runVulnBench({ ...options, image: { reference: image.reference,
+      layerBlobs: blobs } });
+    sections.vuln = result;
+    texts.push(formatVulnBench(result));
+  }
+
+  if (only.has('posture')) {
+    const result = await runPostureBench({ quick: values.quick, runs, moatBin: values.moat });
+    sections.posture = result;
+    texts.push(formatPostureBench(result));
+  }
+
+  const json = `${JSON.stringify(sections, null, 2)}\n`;
+  process.stdout.write(values.json ? json : texts.join('\n'));
+}
+
+async function sbomBench(
+  image: BuiltImage,
+  blobs: string[],
+  runs: number,
+  moat: string,
+  quick: boolean,
+): Promise<BenchResult> {
   const target = `/dev/shm/moat-bench-${process.pid}`;
   if ((await statfs('/dev/shm')).type !== TMPFS_MAGIC) {
     console.error('warning: /dev/shm is not tmpfs here; the baseline includes disk writes');
   }
 
-  const missing = moatMissing(values.moat);
-  const moatArgs = [values.moat, 'sbom', image.reference, '--format', 'json'];
+  const missing = moatMissing(moat);
+  const moatArgs = [moat, 'sbom', image.reference, '--format', 'json'];
   const baselineRuns: Measurement[] = [];
   const moatRuns: Measurement[] = [];
   try {
@@ -74,7 +114,7 @@ async function main(): Promise<void> {
   const result: BenchResult = {
     date: new Date().toISOString(),
     machine: describeMachine(),
-    mode: values.quick ? 'quick' : 'full',
+    mode: quick ? 'quick' : 'full',
     image: describeImage(image),
     runs,
     baseline: { command: 'tar -xzf BLOB -C /dev/shm/DIR, each layer in order',
@@ -90,8 +130,7 @@ async function main(): Promise<void> {
     result.packages = await countPackages(moatArgs);
   }
 
-  const text = values.json ? `${JSON.stringify(result, null, 2)}\n` : formatMarkdown(result);
-  process.stdout.write(text);
+  return result;
 }
 
 function describeMachine(): BenchResult['machine'] {
