@@ -6,10 +6,10 @@ import { ImageError } from '../errors.js';
 import { resolveLimits } from '../limits.js';
 import { MediaType } from '../media-types.js';
 import type { Descriptor } from '../types.js';
-import { Authorizer } from './auth.js';
+import type { Authorizer } from './auth.js';
 import { readLimited } from './body.js';
-import { RepositoryClient } from './client.js';
-import { authFilePaths, findCredential } from './credential-files.js';
+import type { RepositoryClient } from './client.js';
+import { connectRepository } from './connect.js';
 import { registryBaseUrl } from './endpoint.js';
 import { RegistryError } from './errors.js';
 import { fetchManifest, fetchSmallBlob, type FetchedManifest } from './manifest-fetch.js';
@@ -20,7 +20,7 @@ import {
   type RegistryReference,
 } from './reference.js';
 import { errorForReply } from './response-errors.js';
-import { Transport, type TransportRequest, type TransportResponse } from './transport.js';
+import type { Transport, TransportRequest, TransportResponse } from './transport.js';
 
 export interface RegistryWriterOptions {
   /** Talk plain HTTP to a non-loopback registry. */
@@ -204,29 +204,6 @@ export function openRegistryWriter(
   options: RegistryWriterOptions = {},
 ): RegistryWriter {
   const ref = parseRegistryReference(input);
-  const insecure = options.insecure ?? false;
-  const transport = new Transport({
-    insecure,
-    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
-    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-  });
-  const search = {
-    env: options.env ?? process.env,
-    ...(options.authFile === undefined ? {} : { authFile: options.authFile }),
-  };
-  const authorizer = new Authorizer({
-    registry: ref.registry,
-    transport,
-    findCredential: () => findCredential(search, ref.registry, ref.repository),
-    searchedFiles: authFilePaths(search),
-  });
-  const reader = new RepositoryClient({
-    registry: ref.registry,
-    repository: ref.repository,
-    reference: formatRegistryReference(ref),
-    insecure,
-    transport,
-    authorizer,
-  });
-  return new RegistryWriter(ref, reader, transport, authorizer, insecure);
+  const { client, transport, authorizer, insecure } = connectRepository(ref, options);
+  return new RegistryWriter(ref, client, transport, authorizer, insecure);
 }
