@@ -4,7 +4,13 @@ import { InvalidArgumentError } from 'commander';
 import { parsePlatform } from '../image/platform.js';
 import type { Platform } from '../image/types.js';
 
-const SIZE_UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
+const SIZE_UNITS: Record<string, number> = {
+  '': 1,
+  k: 1024,
+  m: 1024 ** 2,
+  g: 1024 ** 3,
+  t: 1024 ** 4,
+};
 
 /** `512M`, `2G`, `1048576` → bytes (binary units). */
 export function parseSize(text: string): number {

@@ -38,13 +38,16 @@ export function skipReason(
     return undefined;
   }
 
-  const reason = `skipping ${what}: needs ${missing.join(', ')} (run \`npm test\` as root to install)`;
+  const needed = missing.join(', ');
+  const reason = `skipping ${what}: needs ${needed} (run \`npm test\` as root to install)`;
   console.log(reason);
   return reason;
 }
 
 /** A fresh temporary directory and a function that removes it. */
-export async function makeTempDir(prefix: string): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+export async function makeTempDir(
+  prefix: string,
+): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), `moat-${prefix}-`));
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }

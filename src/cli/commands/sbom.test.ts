@@ -84,7 +84,8 @@ describe.skipIf(needs)('moat sbom on a Debian 12 image with old npm packages', (
 
   it('ties each package to the layer and Dockerfile step that brought it', () => {
     const libc = fromLayout.packages.find((p) => p.name === 'libc6');
-    expect(libc?.layer).toMatchObject({ index: 0, createdBy: 'debootstrap --variant=minbase bookworm /' });
+    const debootstrap = 'debootstrap --variant=minbase bookworm /';
+    expect(libc?.layer).toMatchObject({ index: 0, createdBy: debootstrap });
     expect(libc?.layer?.digest).toBe(image.layers[0]?.digest);
 
     const lodash = fromLayout.packages.find((p) => p.type === 'npm' && p.name === 'lodash');
