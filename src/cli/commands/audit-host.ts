@@ -32,7 +32,7 @@ interface HostFlags extends ReportFlags {
 export function registerHost(audit: Command, io: CliIo, shared: Shared): void {
   shared
     .withReportFlags(audit.command('host'))
-    .description('Judge the running containers of this host from /proc and cgroups (needs root)')
+    .description('judge the running containers of this host from /proc and cgroups (needs root)')
     .option('--container <name-or-id>', 'audit only this container (repeatable)', shared.collect)
     .option('--podman-root <dir>', "podman's storage root, when not the default")
     .option('--podman-runroot <dir>', "podman's run root, when not the default")

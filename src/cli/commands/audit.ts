@@ -89,12 +89,12 @@ export function register(program: Command, io: CliIo): void {
   const audit = program
     .command('audit')
     .description(
-      'Audit isolation posture: Kubernetes manifests, Compose files, Dockerfiles, hosts',
+      'audit isolation posture: Kubernetes manifests, Compose files, Dockerfiles, hosts',
     );
 
   audit
     .command('controls')
-    .description('List the controls catalog with its standards references')
+    .description('list the controls catalog with its standards references')
     .option('--format <format>', 'table or json', 'table')
     .action(async (flags: { format: string }) => {
       if (flags.format !== 'table' && flags.format !== 'json') {
@@ -106,7 +106,7 @@ export function register(program: Command, io: CliIo): void {
 
   withReportFlags(audit.command('k8s').argument('<paths...>', 'files, directories, or - for stdin'))
     .description(
-      'Judge Kubernetes manifests against the Pod Security Standards or the bank profile',
+      'judge Kubernetes manifests against the Pod Security Standards or the bank profile',
     )
     .option(
       '--allowed-registry <registry>',
@@ -149,7 +149,7 @@ Examples:
 
 function registerDockerfile(audit: Command, io: CliIo): void {
   withReportFlags(audit.command('dockerfile').argument('<files...>', 'Dockerfiles, or - for stdin'))
-    .description('Judge Dockerfiles: root user, remote ADD, unpinned bases and packages, secrets')
+    .description('judge Dockerfiles: root user, remote ADD, unpinned bases and packages, secrets')
     .addHelpText(
       'after',
       `
@@ -175,7 +175,7 @@ Examples:
 
 function registerCompose(audit: Command, io: CliIo): void {
   withReportFlags(audit.command('compose').argument('<files...>', 'Compose files, or - for stdin'))
-    .description('Judge Docker Compose services against the container controls')
+    .description('judge Docker Compose services against the container controls')
     .option('--cde-label <key=value>', 'label marking cardholder-data services')
     .option('--sandbox-runtime <name>', 'OCI runtime counted as sandboxed (repeatable)', collect)
     .addHelpText(
