@@ -17,9 +17,9 @@ import {
   DEFAULT_SANDBOX_RUNTIMES,
 } from '../../posture/k8s/audit.js';
 import { renderControls } from '../../posture/report/controls.js';
-import { parseFormat, renderReport, type Format } from '../../posture/report/render.js';
+import { parseFormat, renderReportChunks, type Format } from '../../posture/report/render.js';
 import { parseStandard, type Standard } from '../../posture/standards.js';
-import { wantsColour, writeResult, type CliIo } from '../io.js';
+import { wantsColour, writeResultStream, type CliIo } from '../io.js';
 import { PolicyFailure } from '../main.js';
 
 export interface ReportFlags {
@@ -66,8 +66,8 @@ export async function finishReport(
     });
   }
 
-  const text = renderReport(report, { format, catalog, version: VERSION, colour: wantsColour(io) });
-  await writeResult(io, text, flags.output);
+  const options = { format, catalog, version: VERSION, colour: wantsColour(io) };
+  await writeResultStream(io, renderReportChunks(report, options), flags.output);
   io.log.info(
     { target: report.target, subjects: report.subjects, findings: report.findings.length },
     'audit finished',

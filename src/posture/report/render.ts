@@ -2,8 +2,8 @@
 import { UsageError } from '../../errors.js';
 import type { Control } from '../catalog/control.js';
 import type { AuditReport } from '../finding.js';
-import { renderJson } from './json.js';
-import { renderSarif } from './sarif.js';
+import { renderJson, renderJsonChunks } from './json.js';
+import { renderSarif, renderSarifChunks } from './sarif.js';
 import { renderTable } from './table.js';
 
 export const FORMATS = ['table', 'json', 'sarif'] as const;
@@ -33,5 +33,17 @@ export function renderReport(report: AuditReport, options: RenderOptions): strin
       return renderSarif(report, options.catalog, options.version);
     default:
       return renderTable(report, options.colour);
+  }
+}
+
+/** The same bytes as `renderReport`, in chunks: JSON and SARIF one finding at a time. */
+export function renderReportChunks(report: AuditReport, options: RenderOptions): Iterable<string> {
+  switch (options.format) {
+    case 'json':
+      return renderJsonChunks(report);
+    case 'sarif':
+      return renderSarifChunks(report, options.catalog, options.version);
+    default:
+      return [renderTable(report, options.colour)];
   }
 }

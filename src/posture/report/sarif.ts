@@ -5,6 +5,7 @@ import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Control, Severity } from '../catalog/control.js';
 import type { AuditReport, PostureFinding } from '../finding.js';
+import { jsonChunks } from './chunks.js';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
   critical: 'error',
@@ -76,11 +77,12 @@ function result(f: PostureFinding, ruleIndex: number): object {
   };
 }
 
-export function renderSarif(
+function sarifLog(
   report: AuditReport,
   catalog: Map<string, Control>,
   version: string,
-): string {
+  results: (index: Map<string, number>) => object[],
+): object {
   const controls = report.controls.flatMap((id) => catalog.get(id) ?? []);
   const index = new Map(controls.map((c, i) => [c.id, i]));
   const notifications = report.notes.map((n) => ({
@@ -99,7 +101,7 @@ export function renderSarif(
           ],
         }),
   }));
-  const log = {
+  return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
     runs: [
@@ -117,10 +119,37 @@ export function renderSarif(
             toolExecutionNotifications: notifications,
           },
         ],
-        results: report.findings.map((f) => result(f, index.get(f.controlId) ?? -1)),
+        results: results(index),
         properties: { target: report.target, standard: report.standard, subjects: report.subjects },
       },
     ],
   };
+}
+
+export function renderSarif(
+  report: AuditReport,
+  catalog: Map<string, Control>,
+  version: string,
+): string {
+  const log = sarifLog(report, catalog, version, (index) =>
+    report.findings.map((f) => result(f, index.get(f.controlId) ?? -1)),
+  );
   return `${JSON.stringify(log, null, 2)}\n`;
+}
+
+/** The same bytes as `renderSarif`, one result per chunk, for reports too big for one string. */
+export function renderSarifChunks(
+  report: AuditReport,
+  catalog: Map<string, Control>,
+  version: string,
+): Iterable<string> {
+  let ruleIndex = new Map<string, number>();
+  const skeleton = sarifLog(report, catalog, version, (index) => {
+    ruleIndex = index;
+    return [];
+  });
+  // `results` sits in the one run object: log (1) > runs[0] (2) > results (3).
+  return jsonChunks(skeleton, 'results', 3, report.findings, (f) =>
+    result(f, ruleIndex.get(f.controlId) ?? -1),
+  );
 }
