@@ -62,6 +62,18 @@ async function* batched(chunks: Iterable<string> | AsyncIterable<string>): Async
   let pending: string[] = [];
   let size = 0;
   for await (const chunk of chunks) {
+    // A chunk as big as a batch goes out as it is: joining would only copy it again.
+    if (chunk.length >= WRITE_BATCH) {
+      if (size > 0) {
+        yield pending.join('');
+        pending = [];
+        size = 0;
+      }
+
+      yield chunk;
+      continue;
+    }
+
     pending.push(chunk);
     size += chunk.length;
     if (size >= WRITE_BATCH) {

@@ -108,9 +108,11 @@ describe('jsonChunks', () => {
     );
   });
 
-  it('yields the findings in separate chunks', () => {
-    const chunks = [...jsonChunks({ findings: [] }, 'findings', 1, [1, 2])];
-    expect(chunks.join('')).toBe(`${JSON.stringify({ findings: [1, 2] }, null, 2)}\n`);
-    expect(chunks.length).toBe(3);
+  it('never holds the whole array in one chunk', () => {
+    const items = Array.from({ length: 2500 }, (_, i) => ({ i }));
+    const chunks = [...jsonChunks({ findings: [] }, 'findings', 1, items)];
+    const whole = `${JSON.stringify({ findings: items }, null, 2)}\n`;
+    expect(chunks.join('')).toBe(whole);
+    expect(Math.max(...chunks.map((c) => c.length))).toBeLessThan(whole.length / 2);
   });
 });

@@ -52,7 +52,9 @@ export function* jsonChunks<T>(
   for (let from = 0; from < items.length; from += BATCH) {
     const batch = items.slice(from, from + BATCH).map(toJson);
     const printed = JSON.stringify(wrap(key, depth, batch), null, 2);
-    yield `${from === 0 ? '' : ','}${lead}${printed.slice(start, printed.length - suffix)}`;
+    // Separate yields: gluing the lead on would make V8 copy the whole batch to flatten it.
+    yield from === 0 ? lead : `,${lead}`;
+    yield printed.slice(start, printed.length - suffix);
   }
 
   yield `\n${outer}${text.slice(close)}`;
