@@ -12,12 +12,23 @@ import {
   SIGNATURE_ANNOTATION,
   signatureConfig,
 } from './artifact.js';
-import { IN_TOTO_PAYLOAD_TYPE, inTotoStatement, signEnvelope } from './dsse.js';
+import {
+  IN_TOTO_PAYLOAD_TYPE,
+  inTotoStatement,
+  signEnvelope,
+  type DsseEnvelope,
+} from './dsse.js';
 import { TrustError } from './errors.js';
 import type { SignatureStore } from './store.js';
 
 export const DSSE_MEDIA_TYPE = 'application/vnd.dsse.envelope.v1+json';
 export const PREDICATE_TYPE_ANNOTATION = 'predicateType';
+
+/** The predicate types `moat attest` writes, by the short name `--type` takes. */
+export const PREDICATE_TYPES = {
+  sbom: 'https://cyclonedx.org/bom',
+  vuln: 'https://cosign.sigstore.dev/attestation/vuln/v1',
+} as const;
 
 export interface AttestOutcome {
   digest: string;
@@ -48,6 +59,21 @@ export async function attestImage(
   const statement = inTotoStatement(store.repositoryName, subject.digest, predicateType,
     predicate);
   const envelope = signEnvelope(privateKey, IN_TOTO_PAYLOAD_TYPE, statement);
+  return attachEnvelope(store, subject, envelope, predicateType);
+}
+
+/**
+ * Stores a DSSE envelope beside the image `subject`: appended to its `.att` manifest and
+ * attached as a referrer. The envelope is stored as given; nothing here checks it.
+ * @throws TrustError `ARTIFACT_INVALID` for an unreadable or full `.att` manifest;
+ *   RegistryError.
+ */
+export async function attachEnvelope(
+  store: SignatureStore,
+  subject: Descriptor,
+  envelope: DsseEnvelope,
+  predicateType: string,
+): Promise<AttestOutcome> {
   const blob = await store.pushBlob(Buffer.from(JSON.stringify(envelope)), DSSE_MEDIA_TYPE);
   const layer: Descriptor = {
     ...blob,

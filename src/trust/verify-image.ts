@@ -11,11 +11,9 @@ import {
   type SignatureLayer,
 } from './artifact.js';
 import { MAX_PAYLOAD_BYTES } from './payload.js';
+import { listReferrers } from './referrers.js';
 import { verifySignedPayload } from './signature.js';
 import type { SignatureStore } from './store.js';
-
-/** Referrer artifacts examined per image. */
-const MAX_REFERRERS = 64;
 
 export interface SignatureCheck {
   /** Where it was found: the `.sig` tag or a referrer manifest digest. */
@@ -81,7 +79,7 @@ async function collectSignatures(
     add(tag, readSignatureLayers(sig.bytes));
   }
 
-  for (const referrer of await listReferrers(store, digest)) {
+  for (const referrer of await listReferrers(store, digest, SIGNATURE_ARTIFACT_TYPE)) {
     const manifest = await store.getManifest({ digest: referrer });
     if (manifest !== undefined) {
       add(referrer, readSignatureLayers(manifest.bytes));
@@ -89,29 +87,6 @@ async function collectSignatures(
   }
 
   return found;
-}
-
-// Registries without the referrers API answer 404: then only the `.sig` tag counts.
-async function listReferrers(store: SignatureStore, digest: string): Promise<string[]> {
-  const index = await store.referrers(digest, SIGNATURE_ARTIFACT_TYPE);
-  if (index === undefined) {
-    return [];
-  }
-
-  let doc: { manifests?: unknown };
-  try {
-    doc = JSON.parse(index.toString('utf8')) as { manifests?: unknown };
-  } catch {
-    return [];
-  }
-
-  const manifests = Array.isArray(doc.manifests) ? (doc.manifests as unknown[]) : [];
-  return manifests
-    .map((m) => m as { digest?: unknown; artifactType?: unknown } | null)
-    // A registry may ignore the filter (no OCI-Filters-Applied): filter again here.
-    .filter((m) => m?.artifactType === SIGNATURE_ARTIFACT_TYPE && typeof m.digest === 'string')
-    .map((m) => m?.digest as string)
-    .slice(0, MAX_REFERRERS);
 }
 
 async function checkLayer(

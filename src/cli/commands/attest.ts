@@ -8,16 +8,12 @@ import { ImageError } from '../../image/errors.js';
 import { openRegistryWriter } from '../../image/registry/push.js';
 import { buildInventory } from '../../pipeline/inventory.js';
 import { formatInventory } from '../../report/index.js';
-import { attestImage } from '../../trust/attest-image.js';
+import { PREDICATE_TYPES, attestImage } from '../../trust/attest-image.js';
 import { decryptPrivateKey } from '../../trust/keys.js';
 import type { CliIo } from '../io.js';
 import { toolVersion } from '../version.js';
 import { readKeyFile } from './sign.js';
 
-const PREDICATE_TYPES = {
-  sbom: 'https://cyclonedx.org/bom',
-  vuln: 'https://cosign.sigstore.dev/attestation/vuln/v1',
-} as const;
 const MAX_PREDICATE_BYTES = 64 * 1024 * 1024;
 
 const EXAMPLES = `

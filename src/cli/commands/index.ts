@@ -15,10 +15,11 @@ import { register as serve } from './serve.js';
 import { register as sign } from './sign.js';
 import { register as user } from './user.js';
 import { register as verify } from './verify.js';
+import { register as verifyAttestation } from './verify-attestation.js';
 import { register as versionCompare } from './version-compare.js';
 
 type Register = (program: Command, io: CliIo) => void;
 
 export const commands: Register[] = [sbom, audit, db, versionCompare, scan,
   user, robot, project, auditLog, serve, gc, key, sign, verify,
-  attest];
+  attest, verifyAttestation];
