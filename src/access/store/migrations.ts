@@ -32,6 +32,16 @@ export const migrations: Migration[] = [{
     `CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
       BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END`,
   ],
+}, {
+  version: 2,
+  statements: [
+    // One row per project with a policy; keys are PEM public keys (JSON array).
+    `CREATE TABLE project_policies (
+      project TEXT PRIMARY KEY REFERENCES projects(name) ON DELETE CASCADE,
+      require_keys TEXT NOT NULL DEFAULT '[]', max_severity TEXT,
+      immutable_tags INTEGER NOT NULL DEFAULT 0, scan_on_push INTEGER NOT NULL DEFAULT 0,
+      updated_at TEXT NOT NULL)`,
+  ],
 }];
 
 export const latestVersion = Math.max(...migrations.map((m) => m.version));
