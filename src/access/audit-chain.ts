@@ -4,8 +4,11 @@ import { createHash } from 'node:crypto';
 
 export interface AuditEntry {
   at: string;
-  /** A registry decision, a token request, or an account change made from the CLI. */
-  event: 'authorize' | 'token' | 'admin';
+  /**
+   * A registry decision, a token request, an account change (CLI or API), a decision on a
+   * JSON API request, or a refusal by a project policy (signature, severity, immutable tag).
+   */
+  event: 'authorize' | 'token' | 'admin' | 'api' | 'policy';
   subject?: string;
   remoteAddress?: string;
   actions: string;

@@ -6,6 +6,11 @@ import type { Scope } from './scope.js';
 import type { SigningKey } from './signing-key.js';
 
 export const TOKEN_LIFETIME_SECONDS = 300;
+/** Refresh tokens (OAuth2 form, `access_type=offline`) live a day. */
+export const REFRESH_LIFETIME_SECONDS = 24 * 60 * 60;
+// Refresh tokens carry this audience suffix, so one is never accepted as an access token and
+// an access token is never accepted as a refresh token.
+const REFRESH_AUDIENCE_SUFFIX = '#refresh';
 const LEEWAY_SECONDS = 30;
 const MAX_TOKEN_LENGTH = 16 * 1024;
 
@@ -31,6 +36,44 @@ export async function issueToken(context: TokenContext, subject: string,
     .setJti(randomUUID())
     .sign(context.key.privateKey);
   return { token, issuedAt };
+}
+
+// Limitation: a refresh token cannot be revoked on its own before it expires; removing the
+// user or robot (or its grants) still takes effect at once, since every use re-reads them.
+/** A refresh token for `subject`: no access claim, only good for the OAuth2 token endpoint. */
+export async function issueRefreshToken(context: TokenContext, subject: string):
+  Promise<string> {
+  const seconds = Math.floor(context.now().getTime() / 1000);
+  return new SignJWT({})
+    .setProtectedHeader({ alg: 'EdDSA', typ: 'JWT' })
+    .setIssuer(context.issuer)
+    .setAudience(`${context.audience}${REFRESH_AUDIENCE_SUFFIX}`)
+    .setSubject(subject)
+    .setIssuedAt(seconds)
+    .setNotBefore(seconds)
+    .setExpirationTime(seconds + REFRESH_LIFETIME_SECONDS)
+    .setJti(randomUUID())
+    .sign(context.key.privateKey);
+}
+
+/** The subject of a refresh token we signed; never throws. */
+export async function verifyRefreshToken(context: TokenContext, token: string):
+  Promise<{ ok: true; subject: string } | { ok: false; reason: string }> {
+  if (token.length > MAX_TOKEN_LENGTH) {
+    return { ok: false, reason: 'refresh token too long' };
+  }
+
+  try {
+    const { payload } = await jwtVerify(token, context.key.publicKey, {
+      algorithms: ['EdDSA'], issuer: context.issuer,
+      audience: `${context.audience}${REFRESH_AUDIENCE_SUFFIX}`, clockTolerance: LEEWAY_SECONDS,
+      currentDate: context.now(), requiredClaims: ['exp', 'sub'],
+    });
+    return payload.sub === undefined ? { ok: false, reason: 'refresh token has no subject' }
+      : { ok: true, subject: payload.sub };
+  } catch (err) {
+    return { ok: false, reason: `refresh ${describeJoseError(err)}` };
+  }
 }
 
 export type TokenCheck =

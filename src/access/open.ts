@@ -2,6 +2,7 @@
 // the first admin account.
 import type { AccessOptions, OpenedAccess } from './policy.js';
 import { AccessControl } from './access-control.js';
+import { ApiAccess } from './api-access.js';
 import { Authenticator } from './authenticate.js';
 import { generatePassword, hashPassword } from './password.js';
 import { PrincipalResolver } from './principal.js';
@@ -35,6 +36,8 @@ export async function openAccess(dataDir: string, options: AccessOptions): Promi
       policy: new AccessControl({ directory, audit, resolver, realm: options.realm,
         service: options.service, now }),
       tokens: new TokenService({ directory, audit, resolver, tokens, service: options.service }),
+      api: new ApiAccess({ directory, audit, resolver, realm: options.realm,
+        service: options.service, now }),
       ...(initialAdminPassword === undefined ? {} : { initialAdminPassword }),
       close: () => Promise.resolve(void db.close()),
     };

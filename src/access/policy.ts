@@ -1,5 +1,7 @@
 // The access contract the registry server codes to: who may pull, push or delete which
 // repository, the Docker token endpoint, and the audit record of every decision.
+import type { ApiAccess } from './api-access.js';
+
 export type RegistryAction = 'pull' | 'push' | 'delete';
 
 export interface AccessRequest {
@@ -45,9 +47,24 @@ export interface TokenResponse {
   body: unknown;
 }
 
+/** The fields of an OAuth2 token request form (each the first value given). */
+export interface TokenForm {
+  grant_type?: string;
+  service?: string;
+  client_id?: string;
+  access_type?: string;
+  /** Space-separated scopes. */
+  scope?: string;
+  username?: string;
+  password?: string;
+  refresh_token?: string;
+}
+
 export interface TokenEndpoint {
   handle(query: { service?: string; scope?: string | string[]; account?: string },
     authorization: string | undefined, remoteAddress?: string): Promise<TokenResponse>;
+  /** The OAuth2 form (POST): `grant_type=password` or `refresh_token`. */
+  handleForm(form: TokenForm, remoteAddress?: string): Promise<TokenResponse>;
 }
 
 export interface AccessOptions {
@@ -63,6 +80,8 @@ export interface AccessOptions {
 export interface OpenedAccess {
   policy: AccessPolicy;
   tokens: TokenEndpoint;
+  /** The access side of the JSON API under /api/v1/. */
+  api: ApiAccess;
   /** Set only on the first start when the admin password was generated: print it once. */
   initialAdminPassword?: string;
   close(): Promise<void>;

@@ -26,14 +26,25 @@ export class PrincipalResolver {
         return { ok: true, principal: ANONYMOUS, via: 'none' };
       case 'invalid':
         return { ok: false, status: 401, reason: credentials.reason };
-      case 'basic': {
-        const outcome = await this.authenticator.basic(credentials.user, credentials.secret,
-          remoteAddress);
-        return outcome.ok ? { ...outcome, via: 'basic' } : outcome;
-      }
+      case 'basic':
+        return this.password(credentials.user, credentials.secret, remoteAddress);
       case 'bearer':
         return this.bearer(credentials.token);
     }
+  }
+
+  /** A user name and password (or robot token), with the same lockout as Basic. */
+  async password(user: string, secret: string, remoteAddress?: string): Promise<Resolution> {
+    const outcome = await this.authenticator.basic(user, secret, remoteAddress);
+    return outcome.ok ? { ...outcome, via: 'basic' } : outcome;
+  }
+
+  /** The current permissions of a subject named in a token we signed. */
+  current(subject: string): Resolution {
+    const principal = this.directory.principal(subject, this.tokens.now());
+    return principal === undefined
+      ? { ok: false, status: 401, subject, reason: 'token subject no longer exists or has expired' }
+      : { ok: true, principal, via: 'basic' };
   }
 
   private async bearer(token: string): Promise<Resolution> {

@@ -65,6 +65,8 @@ export interface ChallengeInput {
   service: string;
   repository?: string;
   actions?: readonly RegistryAction[];
+  /** A scope to announce instead of a repository's, e.g. `registry:api:*`. */
+  scope?: string;
   error?: 'invalid_token' | 'insufficient_scope';
 }
 
@@ -75,6 +77,8 @@ export function formatChallenge(input: ChallengeInput): string {
     const scope = { type: 'repository' as const, name: input.repository,
       actions: [...(input.actions ?? [])] };
     params.push(`scope=${quote(formatScope(scope))}`);
+  } else if (input.scope !== undefined) {
+    params.push(`scope=${quote(input.scope)}`);
   }
 
   if (input.error !== undefined) {

@@ -1,10 +1,12 @@
 // The Docker token endpoint: checks Basic credentials (or none, for anonymous pulls of public
 // projects), cuts the requested scopes down to what the subject may do, and signs a JWT.
 // A scope the subject may not have is dropped, not refused, as the token specification asks.
+// The OAuth2 form (POST, `grant_type=password` or `refresh_token`) issues the same tokens.
 import { projectOf } from './names.js';
-import type { TokenEndpoint, TokenResponse } from './policy.js';
-import { issueToken, TOKEN_LIFETIME_SECONDS, type TokenContext } from './jwt.js';
-import { ANONYMOUS_SUBJECT, type PrincipalResolver } from './principal.js';
+import type { TokenEndpoint, TokenForm, TokenResponse } from './policy.js';
+import { issueRefreshToken, issueToken, TOKEN_LIFETIME_SECONDS, verifyRefreshToken,
+  type TokenContext } from './jwt.js';
+import { ANONYMOUS_SUBJECT, type PrincipalResolver, type Resolution } from './principal.js';
 import { permittedActions, type Principal } from './roles.js';
 import { formatScope, MAX_SCOPES, parseScope, splitScopeParams, type Scope } from './scope.js';
 import type { AuditStore } from './store/audit-store.js';
@@ -26,9 +28,30 @@ function failure(status: number, code: string, message: string,
     body: { errors: [{ code, message }] } };
 }
 
-// Limitation: only the GET form of the token protocol is served; clients that use the OAuth2
-// POST form (refresh tokens, `grant_type=password`) fall back to GET only when the server
-// answers that POST with 404 or 405, as containerd does.
+/** An OAuth2 error reply (RFC 6749 section 5.2). */
+function oauthFailure(status: number, error: string, description: string,
+  headers?: Record<string, string>): TokenResponse {
+  return { status, headers: { 'content-type': 'application/json', 'cache-control': 'no-store',
+    ...headers }, body: { error, error_description: description } };
+}
+
+type ScopeRequest = { ok: true; scopes: Scope[] } | { ok: false; reason: string };
+
+function requestedScopes(scope: string | string[] | undefined): ScopeRequest {
+  const texts = splitScopeParams(scope);
+  if (texts.length > MAX_SCOPES) {
+    return { ok: false, reason: `at most ${MAX_SCOPES} scopes per request` };
+  }
+
+  const parsed = texts.map(parseScope);
+  const bad = parsed.find((p) => !p.ok);
+  if (bad !== undefined && !bad.ok) {
+    return { ok: false, reason: bad.reason };
+  }
+
+  return { ok: true, scopes: parsed.flatMap((p) => p.ok ? [p.scope] : []) };
+}
+
 export class TokenService implements TokenEndpoint {
   constructor(private readonly context: TokenServiceContext) {}
 
@@ -39,18 +62,12 @@ export class TokenService implements TokenEndpoint {
         + `"${this.context.service}" only`);
     }
 
-    const texts = splitScopeParams(query.scope);
-    if (texts.length > MAX_SCOPES) {
-      return failure(400, 'UNSUPPORTED', `at most ${MAX_SCOPES} scopes per request`);
+    const scopes = requestedScopes(query.scope);
+    if (!scopes.ok) {
+      return failure(400, 'UNSUPPORTED', scopes.reason);
     }
 
-    const parsed = texts.map(parseScope);
-    const bad = parsed.find((p) => !p.ok);
-    if (bad !== undefined && !bad.ok) {
-      return failure(400, 'UNSUPPORTED', bad.reason);
-    }
-
-    const requested = parsed.flatMap((p) => p.ok ? [p.scope] : []);
+    const requested = scopes.scopes;
     const resolution = await this.context.resolver.resolve(authorization, remoteAddress);
     if (!resolution.ok || resolution.via === 'bearer') {
       const status = resolution.ok ? 401 : resolution.status;
@@ -64,15 +81,95 @@ export class TokenService implements TokenEndpoint {
         : failure(401, 'UNAUTHORIZED', reason, { 'www-authenticate': 'Basic realm="moat"' });
     }
 
-    const granted = this.cutDown(resolution.principal, requested);
-    const subject = resolution.principal.subject ?? ANONYMOUS_SUBJECT;
-    const { token, issuedAt } = await issueToken(this.context.tokens, subject, granted);
-    this.record(resolution.principal.subject, remoteAddress, requested, granted, 200,
-      'token issued');
+    const { token, issuedAt } = await this.issue(resolution.principal, requested,
+      remoteAddress, 'token issued');
     return { status: 200, headers: { 'content-type': 'application/json',
       'cache-control': 'no-store' },
     body: { token, access_token: token, expires_in: TOKEN_LIFETIME_SECONDS,
       issued_at: issuedAt.toISOString() } };
+  }
+
+  /**
+   * The OAuth2 form of the endpoint (distribution "oauth" token specification): a POSTed
+   * form with `grant_type=password` (username, password) or `refresh_token`; `access_type=
+   * offline` adds a refresh token. Failed passwords count towards the same lockout as Basic.
+   */
+  async handleForm(form: TokenForm, remoteAddress?: string): Promise<TokenResponse> {
+    if (form.service !== undefined && form.service !== this.context.service) {
+      return oauthFailure(400, 'invalid_request', 'this endpoint issues tokens for service '
+        + `"${this.context.service}" only`);
+    }
+
+    if (form.client_id === undefined || form.client_id === '') {
+      return oauthFailure(400, 'invalid_request', 'client_id is required: name the client, '
+        + 'e.g. client_id=my-script');
+    }
+
+    const scopes = requestedScopes(form.scope);
+    if (!scopes.ok) {
+      return oauthFailure(400, 'invalid_scope', scopes.reason);
+    }
+
+    const resolution = await this.formResolution(form, remoteAddress);
+    if ('error' in resolution) {
+      return resolution.error;
+    }
+
+    if (!resolution.ok) {
+      this.record(resolution.subject, remoteAddress, scopes.scopes, [], resolution.status,
+        `${form.grant_type ?? ''} grant: ${resolution.reason}`);
+      return resolution.status === 429
+        ? oauthFailure(429, 'invalid_grant', resolution.reason,
+          { 'retry-after': String(resolution.retryAfterSeconds) })
+        : oauthFailure(400, 'invalid_grant', resolution.reason);
+    }
+
+    const { principal } = resolution;
+    const { token, issuedAt, granted } = await this.issue(principal, scopes.scopes,
+      remoteAddress, `token issued (${form.grant_type ?? ''} grant)`);
+    const refresh = form.access_type === 'offline' && principal.subject !== undefined
+      ? await issueRefreshToken(this.context.tokens, principal.subject) : undefined;
+    return { status: 200, headers: { 'content-type': 'application/json',
+      'cache-control': 'no-store' },
+    body: { access_token: token, token_type: 'Bearer',
+      scope: granted.map(formatScope).join(' '), expires_in: TOKEN_LIFETIME_SECONDS,
+      issued_at: issuedAt.toISOString(), ...(refresh === undefined ? {}
+        : { refresh_token: refresh }) } };
+  }
+
+  private async formResolution(form: TokenForm, remoteAddress?: string):
+    Promise<Resolution | { error: TokenResponse }> {
+    if (form.grant_type === 'password') {
+      if (form.username === undefined || form.username === '' || form.password === undefined) {
+        return { error: oauthFailure(400, 'invalid_request',
+          'grant_type=password needs username and password') };
+      }
+
+      return this.context.resolver.password(form.username, form.password, remoteAddress);
+    }
+
+    if (form.grant_type === 'refresh_token') {
+      if (form.refresh_token === undefined || form.refresh_token === '') {
+        return { error: oauthFailure(400, 'invalid_request',
+          'grant_type=refresh_token needs refresh_token') };
+      }
+
+      const check = await verifyRefreshToken(this.context.tokens, form.refresh_token);
+      return check.ok ? this.context.resolver.current(check.subject)
+        : { ok: false, status: 401, reason: check.reason };
+    }
+
+    return { error: oauthFailure(400, 'unsupported_grant_type', 'grant_type must be password '
+      + 'or refresh_token') };
+  }
+
+  private async issue(principal: Principal, requested: Scope[], remoteAddress: string |
+    undefined, reason: string): Promise<{ token: string; issuedAt: Date; granted: Scope[] }> {
+    const granted = this.cutDown(principal, requested);
+    const subject = principal.subject ?? ANONYMOUS_SUBJECT;
+    const { token, issuedAt } = await issueToken(this.context.tokens, subject, granted);
+    this.record(principal.subject, remoteAddress, requested, granted, 200, reason);
+    return { token, issuedAt, granted };
   }
 
   /** Each requested scope reduced to the actions the principal holds; empty ones dropped. */
@@ -80,7 +177,7 @@ export class TokenService implements TokenEndpoint {
     const granted: Scope[] = [];
     for (const scope of requested) {
       const actions = scope.type === 'registry'
-        ? this.catalogActions(principal, scope)
+        ? this.registryActions(principal, scope)
         : this.repositoryActions(principal, scope);
       if (actions.length > 0) {
         granted.push({ ...scope, actions });
@@ -90,9 +187,11 @@ export class TokenService implements TokenEndpoint {
     return granted;
   }
 
-  // Any signed-in subject may list the catalog; the listing itself is filtered per subject.
-  private catalogActions(principal: Principal, scope: Scope): string[] {
-    const ok = scope.name === 'catalog' && principal.kind !== 'anonymous';
+  // Any signed-in subject may list the catalog and call the JSON API (`registry:api:*`); the
+  // listing and each API operation are then decided per subject.
+  private registryActions(principal: Principal, scope: Scope): string[] {
+    const ok = (scope.name === 'catalog' || scope.name === 'api')
+      && principal.kind !== 'anonymous';
     return ok ? scope.actions.filter((a) => a === '*') : [];
   }
 

@@ -27,6 +27,17 @@ export interface UploadSession {
   updated: Date;
 }
 
+/** A tag with the manifest it points at, for the JSON API. */
+export interface TagRecord {
+  tag: string;
+  digest: string;
+  /** Undefined only if the manifest row is missing (never after a committed push). */
+  mediaType?: string;
+  size?: number;
+  /** When the tag was last pushed (ms since the epoch). */
+  pushedAt: number;
+}
+
 export interface ListPage {
   n?: number;
   last?: string;
@@ -51,6 +62,10 @@ export interface RegistryMetadata {
   deleteManifest(repository: string, digest: string): boolean;
   deleteTag(repository: string, tag: string): boolean;
   listTags(repository: string, page: ListPage): string[] | undefined;
+  /** Tags in order with their manifests; undefined for an unknown repository. */
+  listTagRecords(repository: string, page: ListPage): TagRecord[] | undefined;
+  /** The number of tags of each repository that has any. */
+  tagCounts(): Map<string, number>;
   referrers(repository: string, subject: string): ManifestRecord[];
   listRepositories(): string[];
 

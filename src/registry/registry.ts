@@ -7,7 +7,7 @@ import type { BlobStore, StagedBlob } from './blob-store.js';
 import { RegistryError } from './errors.js';
 import { FsBlobStore } from './fs-blob-store.js';
 import { checkManifest } from './manifest-check.js';
-import type { ListPage, ManifestRecord, RegistryMetadata } from './metadata.js';
+import type { ListPage, ManifestRecord, RegistryMetadata, TagRecord } from './metadata.js';
 import { parseManifestReference } from './names.js';
 import { SqliteMetadata } from './sqlite-metadata.js';
 import { Uploads, tooLarge, type UploadLimits } from './uploads.js';
@@ -160,6 +160,16 @@ export class Registry {
   /** @throws RegistryError NAME_UNKNOWN for a repository that was never pushed. */
   listTags(repository: string, page: ListPage): string[] {
     const tags = this.metadata.listTags(repository, page);
+    if (tags === undefined) {
+      throw new RegistryError('NAME_UNKNOWN', 404, `repository ${repository} is not known`);
+    }
+
+    return tags;
+  }
+
+  /** @throws RegistryError NAME_UNKNOWN for a repository that was never pushed. */
+  listTagRecords(repository: string, page: ListPage): TagRecord[] {
+    const tags = this.metadata.listTagRecords(repository, page);
     if (tags === undefined) {
       throw new RegistryError('NAME_UNKNOWN', 404, `repository ${repository} is not known`);
     }

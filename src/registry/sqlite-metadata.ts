@@ -4,6 +4,7 @@ import type {
   ManifestRecord,
   ManifestReferences,
   RegistryMetadata,
+  TagRecord,
   UploadSession,
 } from './metadata.js';
 import { openRegistryDb, type Db } from './sqlite-open.js';
@@ -142,6 +143,28 @@ export class SqliteMetadata implements RegistryMetadata {
         ORDER BY tag COLLATE BINARY LIMIT ?`)
       .all(repository, page.last ?? '', page.n ?? -1) as { tag: string }[];
     return rows.map((row) => row.tag);
+  }
+
+  listTagRecords(repository: string, page: ListPage): TagRecord[] | undefined {
+    if (!this.hasRepository(repository)) {
+      return undefined;
+    }
+
+    const rows = this.db
+      .prepare(`SELECT t.tag, t.digest, t.updated, m.media_type, m.size FROM tags t
+        LEFT JOIN manifests m ON m.repository = t.repository AND m.digest = t.digest
+        WHERE t.repository = ? AND t.tag > ? ORDER BY t.tag COLLATE BINARY LIMIT ?`)
+      .all(repository, page.last ?? '', page.n ?? -1) as { tag: string; digest: string;
+        updated: number; media_type: string | null; size: number | null }[];
+    return rows.map((row) => ({ tag: row.tag, digest: row.digest, pushedAt: row.updated,
+      ...(row.media_type === null ? {} : { mediaType: row.media_type }),
+      ...(row.size === null ? {} : { size: row.size }) }));
+  }
+
+  tagCounts(): Map<string, number> {
+    const rows = this.db.prepare('SELECT repository, count(*) AS n FROM tags GROUP BY repository')
+      .all() as { repository: string; n: number }[];
+    return new Map(rows.map((row) => [row.repository, row.n]));
   }
 
   referrers(repository: string, subject: string): ManifestRecord[] {

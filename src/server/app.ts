@@ -1,13 +1,17 @@
-// Assembles the Moat server: the OCI registry under /v2/, the token endpoint, /api/health.
+// Assembles the Moat server: the OCI registry under /v2/, the token endpoint, /api/health and
+// the JSON API under /api/v1/.
 // Bodies are never parsed by fastify: uploads stream from the raw request and manifests are
 // read with a size limit in their handler.
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { ApiAccess } from '../access/api-access.js';
 import type { AccessPolicy, TokenEndpoint } from '../access/policy.js';
 import type { Logger } from '../log.js';
 import { RegistryError, errorBody } from '../registry/errors.js';
 import type { Registry } from '../registry/registry.js';
 import { actionsFor, authorize, sendDenied } from './access.js';
 import { sendError } from './http.js';
+import { registerApiV1 } from './routes/api-v1.js';
+import { handleTokenForm } from './routes/token-form.js';
 import { matchEndpoint, type Endpoint } from './route-match.js';
 import { handleBlob } from './routes/blobs.js';
 import type { RouteContext } from './routes/context.js';
@@ -18,8 +22,10 @@ import { handleUpload } from './routes/uploads.js';
 export interface AppOptions {
   registry: Registry;
   policy: AccessPolicy;
-  /** The Docker token endpoint, mounted at GET /token when given. */
+  /** The Docker token endpoint, mounted at GET and POST /token when given. */
   tokens?: TokenEndpoint;
+  /** The access side of the JSON API, mounted under /api/v1/ when given. */
+  api?: ApiAccess;
   logger: Logger;
   /** Proxies trusted for X-Forwarded-For (fastify `trustProxy`); none by default. */
   trustProxy?: false | string;
@@ -53,6 +59,11 @@ export function buildApp(options: AppOptions): FastifyInstance {
         request.headers.authorization, request.ip);
       return reply.code(result.status).headers(result.headers ?? {}).send(result.body);
     });
+    app.post('/token', async (request, reply) => handleTokenForm(tokens, request, reply));
+  }
+
+  if (options.api !== undefined) {
+    registerApiV1(app, { api: options.api, registry: options.registry });
   }
 
   return app;

@@ -23,7 +23,8 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   try {
     access = await openAccess(config.dataDir, { realm: `${config.publicUrl}/token`,
       service: config.service });
-    const app = buildApp({ registry, policy: access.policy, tokens: access.tokens, logger,
+    const app = buildApp({ registry, policy: access.policy, tokens: access.tokens,
+      api: access.api, logger,
       trustProxy: config.trustProxy });
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();

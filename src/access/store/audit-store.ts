@@ -62,6 +62,35 @@ export class AuditStore {
       yield toAuditRow(row);
     }
   }
+
+  /** Up to `limit` rows in id order that match the filter. */
+  page(filter: AuditPageFilter): AuditRow[] {
+    const where = ['id > ?'];
+    const values: (string | number)[] = [filter.afterId ?? 0];
+    if (filter.since !== undefined) {
+      where.push('at >= ?');
+      values.push(filter.since);
+    }
+
+    if (filter.subject !== undefined) {
+      where.push('subject = ?');
+      values.push(filter.subject);
+    }
+
+    values.push(filter.limit);
+    return this.db.prepare<(string | number)[], Row>(`SELECT * FROM audit_log WHERE `
+      + `${where.join(' AND ')} ORDER BY id LIMIT ?`).all(...values).map(toAuditRow);
+  }
+}
+
+export interface AuditPageFilter {
+  /** Only rows with an id above this (the cursor of the previous page). */
+  afterId?: number;
+  /** Only rows at or after this ISO time. */
+  since?: string;
+  /** Only rows with exactly this subject. */
+  subject?: string;
+  limit: number;
 }
 
 export class FailureStore {
