@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   podman runc crun skopeo buildah umoci docker-registry nftables iproute2 debootstrap runsc
   conntrack busybox-static netcat-openbsd curl zstd python3-rpm python3-packaging maven
-  rpm db5.3-util golang-go zip openssl
+  rpm db5.3-util golang-go zip openssl containerd
 )
 
 missing=()

@@ -5,6 +5,10 @@ import { loadCatalog } from '../../posture/catalog/load.js';
 import type { AuditReport } from '../../posture/finding.js';
 import { auditHost } from '../../posture/host/audit.js';
 import { collectHost, runCommand } from '../../posture/host/collect.js';
+import {
+  CONTAINERD_ADDRESS,
+  CONTAINERD_STATE_DIRS,
+} from '../../posture/host/containerd.js';
 import { DEFAULT_DOCKER_SOCKETS } from '../../posture/host/docker-api.js';
 import { fsHostReader } from '../../posture/host/reader.js';
 import { DEFAULT_COMPOSE_CDE_LABEL, DEFAULT_OCI_SANDBOXES } from '../../posture/compose/audit.js';
@@ -25,7 +29,10 @@ interface HostFlags extends ReportFlags {
   podmanRoot?: string;
   podmanRunroot?: string;
   dockerSocket?: string[];
+  containerdState?: string[];
+  containerdAddress?: string;
   cdeLabel?: string;
+  allowedRegistry?: string[];
   sandboxRuntime?: string[];
 }
 
@@ -41,7 +48,21 @@ export function registerHost(audit: Command, io: CliIo, shared: Shared): void {
       'Docker Engine API socket to ask (repeatable)',
       shared.collect,
     )
+    .option(
+      '--containerd-state <dir>',
+      `containerd state directory (repeatable; default ${CONTAINERD_STATE_DIRS.join(', ')})`,
+      shared.collect,
+    )
+    .option(
+      '--containerd-address <path>',
+      `containerd socket ctr asks for image names (default ${CONTAINERD_ADDRESS} if present)`,
+    )
     .option('--cde-label <key=value>', 'label marking cardholder-data containers')
+    .option(
+      '--allowed-registry <registry>',
+      'registry (or registry/path prefix) images may come from (repeatable)',
+      shared.collect,
+    )
     .option(
       '--sandbox-runtime <name>',
       'OCI runtime counted as sandboxed (repeatable)',
@@ -51,13 +72,15 @@ export function registerHost(audit: Command, io: CliIo, shared: Shared): void {
       'after',
       `
 Containers are found through podman, Docker Engine API sockets (default: those of
-${DEFAULT_DOCKER_SOCKETS.join(', ')} that exist), the runc and runsc state directories, and
-cgroup paths.
+${DEFAULT_DOCKER_SOCKETS.join(', ')} that exist), containerd's task state (with ctr for
+image names), the runc and runsc state directories, and cgroup paths.
 Exit status: 0 when every container meets the standard, 1 on findings, 2 on errors.
 
 Examples:
   sudo moat audit host
-  sudo moat audit host --container payments-api --standard pss-restricted --format json`,
+  sudo moat audit host --container payments-api --standard pss-restricted --format json
+  sudo moat audit host --allowed-registry registry.bank.example \\
+    --containerd-state /run/k3s/containerd`,
     )
     .action(async (flags: HostFlags) => {
       const standard = parseStandard(flags.standard);
@@ -76,6 +99,12 @@ Examples:
         run: runCommand,
         podman: { binary: 'podman', globalArgs },
         dockerSockets: flags.dockerSocket ?? DEFAULT_DOCKER_SOCKETS.filter((s) => existsSync(s)),
+        containerd: {
+          stateDirs: flags.containerdState ?? CONTAINERD_STATE_DIRS,
+          address:
+            flags.containerdAddress ??
+            (existsSync(CONTAINERD_ADDRESS) ? CONTAINERD_ADDRESS : undefined),
+        },
         only: flags.container ?? [],
       });
       const report = auditHost(
@@ -89,6 +118,7 @@ Examples:
               ? DEFAULT_COMPOSE_CDE_LABEL
               : shared.parseLabel(flags.cdeLabel),
           sandboxRuntimes: flags.sandboxRuntime ?? DEFAULT_OCI_SANDBOXES,
+          allowedRegistries: flags.allowedRegistry ?? [],
         },
         snapshot.notes,
       );

@@ -124,6 +124,11 @@ export const CONTAINER_RULES: ReadonlyMap<string, Rule> = new Map<string, Rule>(
     (f) =>
       when('MOAT-CTR-022', f.hostNamespaces.cgroup, yes, () => 'shares the host cgroup namespace'),
   ],
+  [
+    'MOAT-CTR-023',
+    (f) =>
+      when('MOAT-CTR-023', f.imageAllowed, no, () => 'uses an image from a registry not allowed'),
+  ],
 ]);
 
 export function evaluateContainer(

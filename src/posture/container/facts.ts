@@ -34,6 +34,8 @@ export interface ContainerFacts {
   sandboxedForCardholderData?: Fact<boolean>;
   devices?: Fact<string[]>;
   imagePinned?: Fact<boolean>;
+  /** Set only when allowed registries are given: is the image from one of them? */
+  imageAllowed?: Fact<boolean>;
 }
 
 /** PSS baseline: capabilities that may be added (Docker's historical default set). */

@@ -23,6 +23,31 @@ export interface HostAuditOptions extends HostFactOptions {
   catalog: Map<string, Control>;
 }
 
+/** Where a container was found and what the runtime says about it, for the report's notes. */
+function describe(c: ContainerIdentity): string {
+  const parts = [c.source];
+  if (c.kubernetes !== undefined) {
+    const k = c.kubernetes;
+    parts.push(`, pod ${k.namespace}/${k.pod} container ${k.container}`);
+  } else if (c.namespace !== undefined) {
+    parts.push(`, namespace ${c.namespace}`);
+  }
+
+  if (c.runtimeType !== undefined) {
+    parts.push(`, runtime type ${c.runtimeType}`);
+  }
+
+  if (c.image !== undefined) {
+    parts.push(`, image ${c.image}`);
+  }
+
+  if (c.imageDigest !== undefined) {
+    parts.push(` (${c.imageDigest})`);
+  }
+
+  return parts.join('');
+}
+
 export function auditHost(
   observations: HostObservation[],
   reference: Reference,
@@ -33,6 +58,10 @@ export function auditHost(
   const byId = new Map(controls.map((c) => [c.id, c]));
   const findings: PostureFinding[] = [];
   let subjects = 0;
+  if ((options.allowedRegistries ?? []).length === 0 && byId.has('MOAT-CTR-023')) {
+    notes.push({ level: 'info', message: 'no allowed registries given; MOAT-CTR-023 not judged' });
+  }
+
   for (const { container, process } of observations) {
     const { name, id, runtime, pid } = container;
     const label = `${name} (${id.slice(0, 12)}, ${runtime}, pid ${pid})`;
@@ -45,11 +74,7 @@ export function auditHost(
     }
 
     subjects += 1;
-    const image = container.image === undefined ? '' : `, image ${container.image}`;
-    notes.push({
-      level: 'info',
-      message: `container ${label} found via ${container.source}${image}`,
-    });
+    notes.push({ level: 'info', message: `container ${label} found via ${describe(container)}` });
     const facts = hostFacts(process, container, reference, options);
     for (const v of evaluateContainer(facts, [...byId.keys()])) {
       const control = byId.get(v.controlId);
@@ -61,7 +86,11 @@ export function auditHost(
         controlId: control.id,
         severity: control.severity,
         title: control.title,
-        subject: { kind: 'container', name: container.name },
+        subject: {
+          kind: 'container',
+          name: container.name,
+          ...(container.namespace === undefined ? {} : { namespace: container.namespace }),
+        },
         path: v.fact.path,
         message: `container ${container.name} ${v.message}`,
         fix: control.remediation,

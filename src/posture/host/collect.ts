@@ -3,6 +3,7 @@
 import { execFile } from 'node:child_process';
 import type { AuditNote } from '../finding.js';
 import { discoverCgroups } from './cgroup-scan.js';
+import { discoverContainerd, type ContainerdOptions } from './containerd.js';
 import { discoverDockerApi } from './docker-api.js';
 import type { ContainerIdentity, Reference } from './facts.js';
 import { discoverPodman, type PodmanOptions, type RunCommand } from './podman.js';
@@ -18,6 +19,8 @@ export interface CollectOptions {
   podman?: PodmanOptions;
   /** Docker Engine API sockets (dockerd, podman's compatible service) to ask, when present. */
   dockerSockets?: string[];
+  /** containerd's state directories and socket; undefined = containerd not asked. */
+  containerd?: ContainerdOptions;
   /** Names or ID prefixes to audit; empty = every running container. */
   only: string[];
   cgroupRoot?: string;
@@ -78,6 +81,10 @@ export async function collectHost(options: CollectOptions): Promise<HostSnapshot
   ];
   for (const socket of options.dockerSockets ?? []) {
     sources.push(await discoverDockerApi(socket, notes));
+  }
+
+  if (options.containerd !== undefined) {
+    sources.push(await discoverContainerd(reader, options.run, options.containerd, notes));
   }
 
   sources.push(await discoverStateDirs(reader, notes));

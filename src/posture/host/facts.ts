@@ -5,6 +5,7 @@
 // process: its PID/IPC/UTS/cgroup namespaces are the Sentry's business and are not judged.
 import { posix } from 'node:path';
 import { DEFAULT_CAPABILITIES, type ContainerFacts, type Fact } from '../container/facts.js';
+import { isAllowedRegistry, isDigestPinned } from '../image-ref.js';
 import { isSensitiveHostPath } from '../k8s/checks/volumes.js';
 import { capabilityNames, isInitialUserNamespace } from './parse.js';
 import type { NamespaceName, ProcessSnapshot } from './process.js';
@@ -15,15 +16,26 @@ export interface ContainerIdentity {
   pid: number;
   /** runc, crun, runsc, kata, or unknown. */
   runtime: string;
+  /** The containerd runtime type (`io.containerd.runc.v2`), when containerd runs it. */
+  runtimeType?: string;
+  /** The image reference the container was created from, as the runtime recorded it. */
   image?: string;
+  /** That image's manifest digest, where the runtime records it. */
+  imageDigest?: string;
+  /** The Kubernetes namespace (CRI) or the containerd namespace the container lives in. */
+  namespace?: string;
+  /** Pod and container names, from the CRI annotations. */
+  kubernetes?: { namespace: string; pod: string; container: string };
   labels: Record<string, string>;
-  /** Where it was found: podman, runc-state, cgroup. */
+  /** Where it was found: podman, docker-api, containerd, runc-state, runsc-state, cgroup. */
   source: string;
 }
 
 export interface HostFactOptions {
   cdeLabel: { key: string; value: string };
   sandboxRuntimes: string[];
+  /** Registries images may come from (`--allowed-registry`); empty = not judged. */
+  allowedRegistries?: string[];
 }
 
 export interface Reference {
@@ -52,6 +64,19 @@ const RUNTIME_FS = new Set([
   'hugetlbfs',
 ]);
 const SOCKETS = new Set(['docker.sock', 'containerd.sock', 'crio.sock', 'podman.sock']);
+// The device nodes every OCI container gets (runtime-spec "Default Devices"). In a user
+// namespace runc bind-mounts them from the host's devtmpfs, and it masks paths such as
+// /proc/keys by mounting /dev/null over them: neither is a host path handed to the container.
+const DEFAULT_DEVICES = new Set([
+  '/null',
+  '/zero',
+  '/full',
+  '/random',
+  '/urandom',
+  '/tty',
+  '/console',
+  '/ptmx',
+]);
 const SANDBOXED = new Set(['runsc', 'kata', 'kata-runtime', 'kata-qemu', 'kata-fc', 'kata-clh']);
 
 export function hostFacts(
@@ -88,6 +113,10 @@ export function hostFacts(
     cpuLimit: limit(proc.limits.cpu),
     pidsLimit: limit(proc.limits.pids),
     sensitiveMounts: proc.mounts.flatMap((m) => {
+      if (m.fsType === 'devtmpfs' && DEFAULT_DEVICES.has(m.root)) {
+        return [];
+      }
+
       const source = m.fsType === 'devtmpfs' ? posix.join('/dev', m.root) : m.root;
       const bind = !RUNTIME_FS.has(m.fsType);
       const socket =
@@ -117,6 +146,15 @@ export function hostFacts(
 
   if (proc.appArmor !== undefined) {
     facts.appArmorDisabled = fact(proc.appArmor === 'unconfined', `/proc/${proc.pid}/attr/current`);
+  }
+
+  if (container.image !== undefined && container.image !== '') {
+    const where = `image ${container.image}`;
+    facts.imagePinned = fact(isDigestPinned(container.image), where);
+    const allowed = options.allowedRegistries ?? [];
+    if (allowed.length > 0) {
+      facts.imageAllowed = fact(isAllowedRegistry(container.image, allowed), where);
+    }
   }
 
   if (container.labels[options.cdeLabel.key] === options.cdeLabel.value) {

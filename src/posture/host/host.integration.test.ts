@@ -49,6 +49,7 @@ let cleanup: () => Promise<void>;
 let podman: string[];
 let catalog: Map<string, Control>;
 let service: ChildProcess | undefined;
+let digest: string;
 
 function sh(args: string[]): string {
   const result = spawnSync('podman', [...podman, ...args], { encoding: 'utf8' });
@@ -106,6 +107,7 @@ beforeAll(async () => {
     input: tar.stdout,
   });
   expect(imported.status).toBe(0);
+  digest = sh(['images', '--digests', '--format', '{{.Digest}}', 'localhost/moat-bb:1']).trim();
   const sock = join(dir, 'docker.sock');
   await writeFile(sock, '');
   for (const [name, [global, flags]] of Object.entries(scenarios(sock))) {
@@ -118,7 +120,8 @@ beforeAll(async () => {
       '--network',
       'none',
       ...flags,
-      'localhost/moat-bb:1',
+      // Pinned by digest, but for the privileged one, which names the tag.
+      name === 'privileged' ? 'localhost/moat-bb:1' : `localhost/moat-bb@${digest}`,
       'sleep',
       '600',
     ]);
@@ -186,6 +189,7 @@ describe.skipIf(skip)('moat host audit of real containers', () => {
         'MOAT-CTR-009',
         'MOAT-CTR-010',
         'MOAT-CTR-017',
+        'MOAT-CTR-021',
         'MOAT-CTR-022',
       ],
     ],
@@ -209,6 +213,11 @@ describe.skipIf(skip)('moat host audit of real containers', () => {
     const caps = report.findings.find((f) => f.controlId === 'MOAT-CTR-005');
     expect(caps?.message).toBe('container sys-admin holds SYS_ADMIN');
     expect(caps?.path).toMatch(/^\/proc\/\d+\/status CapEff\/CapBnd$/);
+    const tag = (await audit(['privileged'])).findings.find((f) => f.controlId === 'MOAT-CTR-021');
+    expect(tag).toMatchObject({
+      path: 'image localhost/moat-bb:1',
+      message: 'container privileged uses an image not pinned by digest',
+    });
     const sock = report.findings.find((f) => f.controlId === 'MOAT-CTR-014');
     expect(sock?.message).toBe(
       `container docker-sock mounts the host's ${dir}/docker.sock (at /var/run/docker.sock)`,
@@ -217,8 +226,13 @@ describe.skipIf(skip)('moat host audit of real containers', () => {
 
   it('identifies gVisor and passes the locked-down container under pss-restricted', async () => {
     const report = await audit(['locked', 'cde-gvisor'], 'pss-restricted');
-    expect(report.notes.map((n) => n.message).join('\n')).toMatch(
-      /cde-gvisor \([0-9a-f]{12}, runsc, pid \d+\) found via podman/,
+    expect(report.notes.map((n) => n.message)).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^container cde-gvisor \\([0-9a-f]{12}, runsc, pid \\d+\\) found via podman, ` +
+            `image localhost/moat-bb@${digest} \\(${digest}\\)$`,
+        ),
+      ),
     );
     expect(report.findings.filter((f) => f.subject.name === 'locked')).toEqual([]);
   });

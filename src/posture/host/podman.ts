@@ -32,6 +32,9 @@ interface PsEntry {
 interface InspectEntry {
   Id?: string;
   OCIRuntime?: string;
+  /** The reference the container was created from (`Image` is the image's ID). */
+  ImageName?: string;
+  ImageDigest?: string;
 }
 
 function parse<T>(text: string): T[] | undefined {
@@ -70,6 +73,7 @@ export async function discoverPodman(
       e.State === 'running' && typeof e.Id === 'string' && typeof e.Pid === 'number' && e.Pid > 0,
   );
   const runtimes = new Map<string, string>();
+  const images = new Map<string, { name?: string; digest?: string }>();
   if (running.length > 0) {
     const inspect = await run(options.binary, [
       ...options.globalArgs,
@@ -83,6 +87,10 @@ export async function discoverPodman(
       if (item.Id !== undefined && item.OCIRuntime !== undefined) {
         runtimes.set(item.Id, posix.basename(item.OCIRuntime));
       }
+
+      if (item.Id !== undefined) {
+        images.set(item.Id, { name: item.ImageName, digest: item.ImageDigest });
+      }
     }
   }
 
@@ -91,7 +99,8 @@ export async function discoverPodman(
     name: e.Names?.[0] ?? (e.Id as string).slice(0, 12),
     pid: e.Pid as number,
     runtime: runtimes.get(e.Id as string) ?? 'unknown',
-    image: e.Image,
+    image: images.get(e.Id as string)?.name || e.Image,
+    imageDigest: images.get(e.Id as string)?.digest || undefined,
     labels: e.Labels ?? {},
     source: 'podman',
   }));
