@@ -1,13 +1,13 @@
 // The host audit over a captured host tree (files copied from a real podman host), including a
 // container whose process is gone and a podman that does not answer.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalog } from '../catalog/load.js';
 import { makeTempDir } from '../../testing/requirements.js';
 import { auditHost } from './audit.js';
 import { readCgroupLimits } from './cgroups.js';
-import { collectHost } from './collect.js';
+import { collectHost, runCommand } from './collect.js';
 import { discoverPodman } from './podman.js';
 import { fsHostReader } from './reader.js';
 import type { AuditNote } from '../finding.js';
@@ -90,6 +90,71 @@ describe('collectHost over a captured tree', () => {
     expect(messages).toContain(
       `warning: container ${GONE.slice(0, 12)} (${GONE.slice(0, 12)}, runc, pid 999999) exited while it was read; not judged`,
     );
+  });
+});
+
+describe('LSM labels of live containers', () => {
+  async function judge(files: Record<string, string>): Promise<string[]> {
+    const { dir, cleanup: done } = await makeTempDir('host-lsm');
+    try {
+      for (const [path, text] of Object.entries(files)) {
+        await mkdir(dirname(join(dir, path)), { recursive: true });
+        await writeFile(join(dir, path), text);
+      }
+
+      for (const file of ['status', 'uid_map', 'mountinfo', 'cgroup']) {
+        await mkdir(join(dir, '/proc/4242'), { recursive: true });
+        const text = await readFile(join(root, `/proc/4242/${file}`));
+        await writeFile(join(dir, `/proc/4242/${file}`), text);
+      }
+
+      await mkdir(join(dir, `/run/runc/${ID}`), { recursive: true });
+      await writeFile(
+        join(dir, `/run/runc/${ID}/state.json`),
+        JSON.stringify({ id: ID, init_process_pid: 4242, config: {} }),
+      );
+      const snapshot = await collectHost({ reader: fsHostReader(dir), run: runCommand, only: [] });
+      const report = auditHost(snapshot.observations, snapshot.reference, {
+        standard: 'moat',
+        catalog: await loadCatalog(),
+        cdeLabel: { key: 'k', value: 'v' },
+        sandboxRuntimes: ['runsc'],
+      });
+      return report.findings
+        .filter((f) => f.controlId === 'MOAT-CTR-015' || f.controlId === 'MOAT-CTR-016')
+        .map((f) => `${f.controlId} ${f.path}`);
+    } finally {
+      await done();
+    }
+  }
+
+  const APPARMOR_ON = { '/sys/module/apparmor/parameters/enabled': 'Y\n' };
+  const SELINUX_ON = { '/sys/fs/selinux/enforce': '1' };
+
+  it('judges AppArmor from attr/apparmor/current, falling back to attr/current', async () => {
+    expect(
+      await judge({ ...APPARMOR_ON, '/proc/4242/attr/apparmor/current': 'unconfined\n' }),
+    ).toEqual(['MOAT-CTR-015 /proc/4242/attr/apparmor/current unconfined']);
+    expect(
+      await judge({ ...APPARMOR_ON, '/proc/4242/attr/current': 'docker-default (complain)\n' }),
+    ).toEqual(['MOAT-CTR-015 /proc/4242/attr/current docker-default (complain)']);
+    expect(
+      await judge({ ...APPARMOR_ON, '/proc/4242/attr/current': 'docker-default (enforce)\n' }),
+    ).toEqual([]);
+  });
+
+  it('judges the SELinux type only when SELinux is enabled', async () => {
+    const spc = { '/proc/4242/attr/current': 'system_u:system_r:spc_t:s0\0' };
+    expect(await judge({ ...SELINUX_ON, ...spc })).toEqual([
+      'MOAT-CTR-016 /proc/4242/attr/current spc_t',
+    ]);
+    expect(
+      await judge({
+        ...SELINUX_ON,
+        '/proc/4242/attr/current': 'system_u:system_r:container_t:s0:c1,c2',
+      }),
+    ).toEqual([]);
+    expect(await judge(spc)).toEqual([]);
   });
 });
 

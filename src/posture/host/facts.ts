@@ -7,7 +7,14 @@ import { posix } from 'node:path';
 import { DEFAULT_CAPABILITIES, type ContainerFacts, type Fact } from '../container/facts.js';
 import { isAllowedRegistry, isDigestPinned } from '../image-ref.js';
 import { isSensitiveHostPath } from '../k8s/checks/volumes.js';
-import { capabilityNames, isInitialUserNamespace } from './parse.js';
+import {
+  appArmorConfines,
+  capabilityNames,
+  isInitialUserNamespace,
+  parseAppArmorLabel,
+  parseSeLinuxContext,
+  UNCONFINED_SELINUX_TYPES,
+} from './parse.js';
 import type { NamespaceName, ProcessSnapshot } from './process.js';
 
 export interface ContainerIdentity {
@@ -144,8 +151,21 @@ export function hostFacts(
     facts.readOnlyRoot = fact(root.options.includes('ro'), `/proc/${proc.pid}/mountinfo /`);
   }
 
-  if (proc.appArmor !== undefined) {
-    facts.appArmorDisabled = fact(proc.appArmor === 'unconfined', `/proc/${proc.pid}/attr/current`);
+  const appArmor =
+    proc.appArmor === undefined ? undefined : parseAppArmorLabel(proc.appArmor.label);
+  if (appArmor !== undefined && proc.appArmor !== undefined) {
+    facts.appArmorDisabled = fact(
+      !appArmorConfines(appArmor),
+      `${proc.appArmor.file} ${proc.appArmor.label}`,
+    );
+  }
+
+  const seLinux = proc.seLinux === undefined ? undefined : parseSeLinuxContext(proc.seLinux.label);
+  if (seLinux !== undefined && proc.seLinux !== undefined) {
+    facts.seLinuxDisabled = fact(
+      UNCONFINED_SELINUX_TYPES.has(seLinux.type),
+      `${proc.seLinux.file} ${seLinux.type}`,
+    );
   }
 
   if (container.image !== undefined && container.image !== '') {

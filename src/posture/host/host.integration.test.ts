@@ -1,7 +1,7 @@
 // Starts real containers with podman (runc) and gVisor (runsc, ptrace platform) in a private
 // podman storage root and asserts the exact findings of the host audit for each.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,6 +43,26 @@ const RUNSC = [
   '--runtime-flag',
   'platform=ptrace',
 ];
+
+// The live LSM test needs a kernel with AppArmor or SELinux enabled.
+function enabledLsm(): 'apparmor' | 'selinux' | undefined {
+  if (existsSync('/sys/fs/selinux/enforce')) {
+    return 'selinux';
+  }
+
+  const apparmor = '/sys/module/apparmor/parameters/enabled';
+  if (existsSync(apparmor) && readFileSync(apparmor, 'utf8').trim() === 'Y') {
+    return 'apparmor';
+  }
+
+  console.log(
+    'skipping the live LSM label test: this kernel has neither AppArmor ' +
+      '(/sys/module/apparmor/parameters/enabled) nor SELinux (/sys/fs/selinux) enabled',
+  );
+  return undefined;
+}
+
+const LSM = skip === undefined ? enabledLsm() : undefined;
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -252,6 +272,21 @@ describe.skipIf(skip)('moat host audit of real containers', () => {
     expect(snapshot.observations[0]?.container.source).toBe(
       `docker-api ${join(dir, 'podman.sock')}`,
     );
+  });
+
+  it.skipIf(LSM === undefined)('judges the LSM label of a live container', async () => {
+    const off = LSM === 'selinux' ? 'label=disable' : 'apparmor=unconfined';
+    const image = `localhost/moat-bb@${digest}`;
+    const flags = ['--network', 'none', '--security-opt', off, ...LOCKED];
+    sh(['run', '-d', '--name', 'lsm-off', ...flags, image, 'sleep', '600']);
+    try {
+      const report = await audit(['lsm-off', 'locked']);
+      const control = LSM === 'selinux' ? 'MOAT-CTR-016' : 'MOAT-CTR-015';
+      const found = report.findings.filter((f) => f.controlId === control);
+      expect(found.map((f) => f.subject.name)).toEqual(['lsm-off']);
+    } finally {
+      spawnSync('podman', [...podman, 'rm', '-f', '-t', '0', 'lsm-off']);
+    }
   });
 
   it('reports a container that is not running as an error', async () => {

@@ -1,12 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { containerIdFromCgroup } from './cgroup-scan.js';
 import {
+  appArmorConfines,
   capabilityNames,
   hostUidOfRoot,
   isInitialUserNamespace,
   parseCgroupFile,
   parseMountinfo,
+  parseAppArmorLabel,
+  parseSeLinuxContext,
   parseStatus,
+  UNCONFINED_SELINUX_TYPES,
 } from './parse.js';
 
 // Captured from `podman run --privileged` (runc) on a Debian 12 host.
@@ -104,5 +108,52 @@ describe('host /proc parsers', () => {
     ['0::/user.slice/session-1.scope', undefined],
   ])('recognises the container in cgroup %s', (line, id) => {
     expect(containerIdFromCgroup(line)).toBe(id);
+  });
+});
+
+describe('LSM labels', () => {
+  it.each([
+    ['unconfined\n', { profile: 'unconfined' }, false],
+    [
+      'containers-default-0.50.1 (enforce)\n',
+      { profile: 'containers-default-0.50.1', mode: 'enforce' },
+      true,
+    ],
+    ['docker-default (enforce)\0', { profile: 'docker-default', mode: 'enforce' }, true],
+    [
+      'cri-containerd.apparmor.d (complain)',
+      { profile: 'cri-containerd.apparmor.d', mode: 'complain' },
+      false,
+    ],
+    ['/usr/bin/app (kill)', { profile: '/usr/bin/app', mode: 'kill' }, true],
+    ['crun (unconfined)', { profile: 'crun', mode: 'unconfined' }, false],
+  ])('reads the AppArmor label %j', (text, label, confines) => {
+    expect(parseAppArmorLabel(text)).toEqual(label);
+    expect(appArmorConfines(label)).toBe(confines);
+  });
+
+  it('reads no AppArmor label from an empty file', () => {
+    expect(parseAppArmorLabel('\0\n')).toBeUndefined();
+  });
+
+  it.each([
+    ['system_u:system_r:container_t:s0:c123,c456\0', 'container_t', 's0:c123,c456', false],
+    ['system_u:system_r:spc_t:s0', 'spc_t', 's0', true],
+    [
+      'unconfined_u:unconfined_r:unconfined_t:s0-s0:c0.c1023',
+      'unconfined_t',
+      's0-s0:c0.c1023',
+      true,
+    ],
+    ['system_u:system_r:container_runtime_t:s0', 'container_runtime_t', 's0', true],
+    ['system_u:system_r:container_init_t', 'container_init_t', '', false],
+  ])('reads the SELinux context %j', (text, type, level, unconfined) => {
+    const context = parseSeLinuxContext(text);
+    expect(context).toMatchObject({ type, level });
+    expect(UNCONFINED_SELINUX_TYPES.has(context?.type ?? '')).toBe(unconfined);
+  });
+
+  it.each(['', 'unconfined', 'a::c:s0'])('rejects the malformed SELinux context %j', (text) => {
+    expect(parseSeLinuxContext(text)).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
-// Parsers for the /proc files the host audit reads (proc(5)): status, mountinfo, uid_map and
-// cgroup. Pure; malformed lines are skipped.
+// Parsers for the /proc files the host audit reads (proc(5)): status, mountinfo, uid_map,
+// cgroup and the LSM labels under attr/. Pure; malformed lines are skipped.
 
 /** Capability numbers to names (linux/capability.h, up to CAP_CHECKPOINT_RESTORE = 40). */
 export const CAPABILITY_NAMES = [
@@ -159,3 +159,47 @@ export function parseCgroupFile(text: string): Map<string, string> {
 
   return out;
 }
+
+export interface AppArmorLabel {
+  profile: string;
+  /** enforce, complain, kill, unconfined…; absent for the bare `unconfined` label. */
+  mode?: string;
+}
+
+/** An AppArmor label as /proc/PID/attr/(apparmor/)current shows it: `PROFILE (MODE)`. */
+export function parseAppArmorLabel(text: string): AppArmorLabel | undefined {
+  const label = text.replace(/\0/g, '').trim();
+  if (label === '') {
+    return undefined;
+  }
+
+  const match = /^(.*\S)\s+\(([a-z_]+)\)$/.exec(label);
+  return match === null ? { profile: label } : { profile: match[1] ?? '', mode: match[2] };
+}
+
+/** False for the unconfined label and for profiles that only log (complain, unconfined). */
+export function appArmorConfines(label: AppArmorLabel): boolean {
+  return label.profile !== 'unconfined' && label.mode !== 'complain' && label.mode !== 'unconfined';
+}
+
+export interface SeLinuxContext {
+  user: string;
+  role: string;
+  type: string;
+  /** MLS/MCS range, e.g. `s0:c12,c34`; it may itself contain colons. */
+  level: string;
+}
+
+/** A SELinux context `user:role:type[:level]`, as /proc/PID/attr/current shows it. */
+export function parseSeLinuxContext(text: string): SeLinuxContext | undefined {
+  const parts = text.replace(/\0/g, '').trim().split(':');
+  if (parts.length < 3 || parts.slice(0, 3).some((p) => p === '')) {
+    return undefined;
+  }
+
+  const [user = '', role = '', type = '', ...level] = parts;
+  return { user, role, type, level: level.join(':') };
+}
+
+/** SELinux types that leave a container process unconfined (container-selinux policy). */
+export const UNCONFINED_SELINUX_TYPES = new Set(['unconfined_t', 'spc_t', 'container_runtime_t']);

@@ -15,8 +15,24 @@ export interface ProcessSnapshot {
   uidMap: string;
   mounts: MountEntry[];
   limits: CgroupLimits;
-  /** The AppArmor label (`/proc/PID/attr/current`), when AppArmor is enabled on the host. */
-  appArmor?: string;
+  /** The AppArmor label and the file it came from, when AppArmor is enabled on the host. */
+  appArmor?: { label: string; file: string };
+  /** The SELinux context and its file, when SELinux is enabled on the host. */
+  seLinux?: { label: string; file: string };
+}
+
+async function readLabel(
+  reader: HostReader,
+  files: string[],
+): Promise<{ label: string; file: string } | undefined> {
+  for (const file of files) {
+    const label = (await reader.read(file))?.replace(/\0/g, '').trim();
+    if (label !== undefined && label !== '') {
+      return { label, file };
+    }
+  }
+
+  return undefined;
 }
 
 export async function readNamespaces(
@@ -54,6 +70,9 @@ export async function readProcess(
   }
 
   const appArmorOn = (await reader.read('/sys/module/apparmor/parameters/enabled'))?.trim() === 'Y';
+  // selinuxfs is mounted (and `enforce` readable) only when SELinux is enabled.
+  const seLinuxOn = (await reader.read('/sys/fs/selinux/enforce')) !== undefined;
+  const attr = `/proc/${pid}/attr`;
   return {
     pid,
     comm: (await reader.read(`/proc/${pid}/comm`))?.trim() ?? '',
@@ -62,6 +81,14 @@ export async function readProcess(
     uidMap,
     mounts: parseMountinfo(mountinfo),
     limits,
-    appArmor: appArmorOn ? (await reader.read(`/proc/${pid}/attr/current`))?.trim() : undefined,
+    // With LSM stacking AppArmor has its own attr/apparmor/; attr/current is the first
+    // major LSM's, so it is AppArmor's only when SELinux is not on.
+    appArmor: appArmorOn
+      ? await readLabel(reader, [
+          `${attr}/apparmor/current`,
+          ...(seLinuxOn ? [] : [`${attr}/current`]),
+        ])
+      : undefined,
+    seLinux: seLinuxOn ? await readLabel(reader, [`${attr}/current`]) : undefined,
   };
 }
