@@ -2,6 +2,7 @@
 // field paths, init and ephemeral containers included, and the audit's options.
 import { asFields, asList, asString, dig, type Fields } from './fields.js';
 import type { FieldPath } from './path.js';
+import type { Standard } from '../standards.js';
 import type { Workload } from './workloads.js';
 
 export const CONTAINER_GROUPS = ['initContainers', 'containers', 'ephemeralContainers'] as const;
@@ -21,6 +22,8 @@ export interface K8sCheckOptions {
   sandboxRuntimes: string[];
   /** Registries (or registry/path prefixes) images may come from; empty = not checked. */
   allowedRegistries: string[];
+  /** The standard judged; the PSS levels relax some controls for user-namespaced pods. */
+  standard?: Standard;
 }
 
 export interface PodContext {
@@ -69,6 +72,21 @@ export function buildPodContext(workload: Workload, options: K8sCheckOptions): P
     windows: asString(dig(spec, 'os', 'name'))?.toLowerCase() === 'windows',
     options,
   };
+}
+
+/**
+ * True when the pod runs in its own user namespace (`hostUsers: false`) and is judged under one
+ * of `standards`. Pod Security admission (Kubernetes 1.35, where this no longer needs a feature
+ * gate) waives Running as Non-root and Running as Non-root user for such pods, and the /proc
+ * Mount Type at baseline only (restricted still forbids Unmasked): root in the pod is an
+ * unprivileged UID on the node. The `moat` profile never waives them.
+ */
+export function waivedForUserNamespace(pod: PodContext, standards: Standard[]): boolean {
+  return (
+    pod.spec.hostUsers === false &&
+    pod.options.standard !== undefined &&
+    standards.includes(pod.options.standard)
+  );
 }
 
 /** Path of a container's securityContext field. */

@@ -1,6 +1,13 @@
 // Kernel confinement: AppArmor, SELinux, /proc masking and seccomp, at pod and container level.
 import { asFields, asString, dig, type Fields } from '../fields.js';
-import { podScPath, scPath, type Check, type PodContext, type Violation } from '../pod.js';
+import {
+  podScPath,
+  scPath,
+  waivedForUserNamespace,
+  type Check,
+  type PodContext,
+  type Violation,
+} from '../pod.js';
 import type { FieldPath } from '../path.js';
 
 const CONFINED_PROFILES = new Set(['RuntimeDefault', 'Localhost']);
@@ -95,10 +102,9 @@ export const seLinux: Check = (pod) => {
   return out;
 };
 
-// Limitation: PSS relaxes procMount, runAsNonRoot and runAsUser for `hostUsers: false` pods only
-// behind the UserNamespacesPodSecurityStandards feature gate; Moat judges them without it.
+/** Baseline allows any procMount in a user-namespaced pod; restricted and `moat` never do. */
 export const procMount: Check = (pod) =>
-  pod.containers
+  (waivedForUserNamespace(pod, ['pss-baseline']) ? [] : pod.containers)
     .filter(
       (c) =>
         c.securityContext.procMount !== undefined &&

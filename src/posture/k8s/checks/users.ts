@@ -1,5 +1,11 @@
 // Who the container runs as: privilege escalation, runAsNonRoot, UID 0 and high UIDs.
-import { podScPath, scPath, type Check, type Violation } from '../pod.js';
+import {
+  podScPath,
+  scPath,
+  waivedForUserNamespace,
+  type Check,
+  type Violation,
+} from '../pod.js';
 
 export const privilegeEscalation: Check = (pod) =>
   pod.windows
@@ -16,6 +22,10 @@ export const privilegeEscalation: Check = (pod) =>
 /** Restricted: true on the pod or on every container, and never false anywhere. */
 export const runAsNonRoot: Check = (pod) => {
   const out: Violation[] = [];
+  if (waivedForUserNamespace(pod, ['pss-restricted'])) {
+    return out;
+  }
+
   const podValue = pod.podSecurityContext.runAsNonRoot;
   if (podValue === false) {
     out.push({
@@ -45,6 +55,10 @@ export const runAsNonRoot: Check = (pod) => {
 
 export const runAsRootUid: Check = (pod) => {
   const out: Violation[] = [];
+  if (waivedForUserNamespace(pod, ['pss-restricted'])) {
+    return out;
+  }
+
   if (pod.podSecurityContext.runAsUser === 0) {
     out.push({
       controlId: 'MOAT-K8S-018',
