@@ -8,6 +8,11 @@ import type { Handler } from './context.js';
 
 /** The most entries one page returns, whatever `n` asks for. */
 export const MAX_PAGE = 1000;
+/**
+ * Referrers per page when `n` is not given: an index of this many descriptors stays well below
+ * the 4 MiB clients accept for a manifest, even with annotations.
+ */
+export const REFERRERS_PAGE = 256;
 
 type TagsEndpoint = { area: 'tags'; name: string };
 type ReferrersEndpoint = { area: 'referrers'; name: string; digest: string };
@@ -38,18 +43,32 @@ export const handleCatalog: Handler<{ area: 'catalog' }> = async (ctx, _e, reque
   return reply.type('application/json').send({ repositories: shown });
 };
 
+// A larger index is paged with `Link: <…>; rel="next"` (distribution-spec v1.1 "Listing
+// Referrers"); the link's `n` and `last` (the last digest shown) are Moat's, opaque to clients.
 export const handleReferrers: Handler<ReferrersEndpoint> = async (ctx, endpoint, request,
   reply) => {
   onlyGet(request.method);
   const subject = checkDigest(endpoint.digest);
   const artifactType = queryParam(request, 'artifactType');
+  const { n, last } = page(request, REFERRERS_PAGE);
+  // Limitation: every referrer of the subject is read from the database for each page; the
+  // page is cut here. Fine for hundreds of signatures and attestations per image.
   let records = ctx.registry.referrers(endpoint.name, subject);
   if (artifactType !== undefined) {
     records = records.filter((record) => record.artifactType === artifactType);
     reply.header('OCI-Filters-Applied', 'artifactType');
   }
 
-  const manifests = records.map((record) => ({
+  const after = last === undefined ? records : records.filter((r) => r.digest > last);
+  const shown = after.slice(0, n);
+  if (after.length > n && shown.length > 0) {
+    const filter = artifactType === undefined ? ''
+      : `&artifactType=${encodeURIComponent(artifactType)}`;
+    reply.header('Link', `<${nextUrl(`/v2/${endpoint.name}/referrers/${subject}`, n,
+      shown.at(-1)?.digest ?? '')}${filter}>; rel="next"`);
+  }
+
+  const manifests = shown.map((record) => ({
     mediaType: record.mediaType,
     digest: record.digest,
     size: record.size,
@@ -61,9 +80,10 @@ export const handleReferrers: Handler<ReferrersEndpoint> = async (ctx, endpoint,
     .send({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests });
 };
 
-function page(request: Parameters<Handler<TagsEndpoint>>[2]): { n: number; last?: string } {
+function page(request: Parameters<Handler<TagsEndpoint>>[2], size = MAX_PAGE):
+  { n: number; last?: string } {
   const nParam = queryParam(request, 'n');
-  const n = nParam === undefined ? MAX_PAGE : Number(nParam);
+  const n = nParam === undefined ? size : Number(nParam);
   if (!Number.isSafeInteger(n) || n < 0) {
     throw new RegistryError('UNSUPPORTED', 400, 'n must be a non-negative integer');
   }
@@ -73,7 +93,11 @@ function page(request: Parameters<Handler<TagsEndpoint>>[2]): { n: number; last?
 }
 
 function nextLink(path: string, n: number, last: string): string {
-  return `<${path}?n=${n}&last=${encodeURIComponent(last)}>; rel="next"`;
+  return `<${nextUrl(path, n, last)}>; rel="next"`;
+}
+
+function nextUrl(path: string, n: number, last: string): string {
+  return `${path}?n=${n}&last=${encodeURIComponent(last)}`;
 }
 
 function onlyGet(method: string): void {
