@@ -4,6 +4,7 @@
 // warning note. Responses are size-limited.
 import { request } from 'node:http';
 import type { AuditNote } from '../finding.js';
+import { splitImage } from '../image-ref.js';
 import type { ContainerIdentity } from './facts.js';
 
 const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
@@ -52,10 +53,51 @@ interface Summary {
 interface Detail {
   Id?: string;
   Name?: string;
+  /** The image's ID (its config digest), not the reference it was created from. */
+  Image?: string;
   State?: { Pid?: number; Running?: boolean };
   HostConfig?: { Runtime?: string };
   Config?: { Labels?: Record<string, string> | null; Image?: string };
   OCIRuntime?: string;
+}
+
+/**
+ * The manifest digest of the container's image, from the image's `RepoDigests` entry for the
+ * repository the container names (the API records only the image ID on the container). An
+ * image that is gone or unreadable has none; that is a note, not a failure.
+ */
+async function repoDigest(
+  socketPath: string,
+  imageId: string | undefined,
+  reference: string | undefined,
+  timeoutMs: number,
+  notes: AuditNote[],
+): Promise<string | undefined> {
+  if (imageId === undefined || !/^(?:sha256:)?[0-9a-f]{64}$/.test(imageId)) {
+    return undefined;
+  }
+
+  try {
+    const image = (await getJson(socketPath, `/images/${imageId}/json`, timeoutMs)) as {
+      RepoDigests?: unknown;
+    };
+    const digests = Array.isArray(image.RepoDigests) ? image.RepoDigests.map(String) : [];
+    const name = (ref: string): string => {
+      const parts = splitImage(ref);
+      return `${parts.registry}/${parts.repository}`;
+    };
+    const wanted = reference === undefined ? undefined : name(reference);
+    const match =
+      digests.find((d) => name(d) === wanted) ?? (digests.length === 1 ? digests[0] : undefined);
+    return match === undefined ? undefined : splitImage(match).digest;
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    notes.push({
+      level: 'info',
+      message: `image ${imageId} not readable at ${socketPath} (${why}); no digest shown`,
+    });
+    return undefined;
+  }
 }
 
 export async function discoverDockerApi(
@@ -78,12 +120,15 @@ export async function discoverDockerApi(
       }
 
       const runtime = detail.OCIRuntime ?? detail.HostConfig?.Runtime ?? 'unknown';
+      const image = detail.Config?.Image;
+      const digest = await repoDigest(socketPath, detail.Image, image, timeoutMs, notes);
       found.push({
         id: detail.Id ?? id,
         name: (detail.Name ?? id.slice(0, 12)).replace(/^\//, ''),
         pid,
         runtime: runtime.split('/').pop() ?? runtime,
-        image: detail.Config?.Image,
+        image,
+        imageDigest: digest,
         labels: detail.Config?.Labels ?? {},
         source: `docker-api ${socketPath}`,
       });

@@ -263,6 +263,9 @@ describe.skipIf(skip)('moat host audit of real containers', () => {
     expect(notes).toEqual([]);
     const locked = found.find((c) => c.name === 'locked');
     expect(locked?.pid).toBe(Number(sh(['inspect', '-f', '{{.State.Pid}}', 'locked']).trim()));
+    expect([locked?.image, locked?.imageDigest]).toEqual([`localhost/moat-bb@${digest}`, digest]);
+    const tagged = found.find((c) => c.name === 'privileged');
+    expect([tagged?.image, tagged?.imageDigest]).toEqual(['localhost/moat-bb:1', digest]);
     const snapshot = await collectHost({
       reader: fsHostReader('/'),
       run: runCommand,
