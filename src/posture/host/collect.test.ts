@@ -200,7 +200,15 @@ describe('discoverPodman', () => {
       return {
         code: 0,
         stderr: '',
-        stdout: JSON.stringify([{ Id: ID, OCIRuntime: '/usr/bin/runsc' }]),
+        stdout: JSON.stringify([
+          {
+            Id: ID,
+            OCIRuntime: '/usr/bin/runsc',
+            Image: 'f'.repeat(64),
+            ImageName: `localhost/bb@sha256:${'d'.repeat(64)}`,
+            ImageDigest: `sha256:${'d'.repeat(64)}`,
+          },
+        ]),
       };
     };
     const notes: AuditNote[] = [];
@@ -215,7 +223,8 @@ describe('discoverPodman', () => {
         name: 'pay',
         pid: 10,
         runtime: 'runsc',
-        image: 'bb:1',
+        image: `localhost/bb@sha256:${'d'.repeat(64)}`,
+        imageDigest: `sha256:${'d'.repeat(64)}`,
         labels: { a: 'b' },
         source: 'podman',
       },
