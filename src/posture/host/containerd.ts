@@ -22,9 +22,9 @@ export interface ContainerdOptions {
   ctr?: string;
 }
 
-// Limitation: containers of the gVisor shim (containerd-shim-runsc-v1) are recognised by their
-// shim, but Debian ships no such shim, so their `init.pid` (the sandbox, as with runsc state) is
-// not exercised by a test here; kata's shim reports a VM process and is judged as a sandbox.
+// Limitation: tasks of the gVisor (containerd-shim-runsc-v1) and Kata (containerd-shim-kata-v2)
+// shims are recognised by their shim and judged as sandboxes, but neither shim is packaged for
+// Debian 12, so what their `init.pid` names is not exercised by a test here.
 const TASKS = 'io.containerd.runtime.v2.task';
 const MAX_CONTAINERS = 10_000;
 const CRI = 'io.kubernetes.cri.';
