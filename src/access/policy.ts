@@ -61,8 +61,8 @@ export interface TokenForm {
 }
 
 export interface TokenEndpoint {
-  handle(query: { service?: string; scope?: string | string[]; account?: string },
-    authorization: string | undefined, remoteAddress?: string): Promise<TokenResponse>;
+  handle(query: { service?: string; scope?: string | string[]; account?: string;
+    offline_token?: string }, authorization: string | undefined, remoteAddress?: string): Promise<TokenResponse>;
   /** The OAuth2 form (POST): `grant_type=password` or `refresh_token`. */
   handleForm(form: TokenForm, remoteAddress?: string): Promise<TokenResponse>;
 }

@@ -20,7 +20,8 @@ export interface TokenServiceContext {
   service: string;
 }
 
-type Query = { service?: string; scope?: string | string[]; account?: string };
+type Query = { service?: string; scope?: string | string[]; account?: string;
+  offline_token?: string };
 
 function failure(status: number, code: string, message: string,
   headers?: Record<string, string>): TokenResponse {
@@ -81,12 +82,17 @@ export class TokenService implements TokenEndpoint {
         : failure(401, 'UNAUTHORIZED', reason, { 'www-authenticate': 'Basic realm="moat"' });
     }
 
-    const { token, issuedAt } = await this.issue(resolution.principal, requested,
-      remoteAddress, 'token issued');
+    const { principal } = resolution;
+    const { token, issuedAt } = await this.issue(principal, requested, remoteAddress,
+      'token issued');
+    // `offline_token=true` (what `docker login` sends) asks for a refresh token for the form.
+    const refresh = query.offline_token === 'true' && principal.subject !== undefined
+      ? await issueRefreshToken(this.context.tokens, principal.subject) : undefined;
     return { status: 200, headers: { 'content-type': 'application/json',
       'cache-control': 'no-store' },
     body: { token, access_token: token, expires_in: TOKEN_LIFETIME_SECONDS,
-      issued_at: issuedAt.toISOString() } };
+      issued_at: issuedAt.toISOString(),
+      ...(refresh === undefined ? {} : { refresh_token: refresh }) } };
   }
 
   /**

@@ -96,6 +96,18 @@ describe('POST /token (OAuth2 form)', () => {
       expect(swapped.json().error).toBe('invalid_grant');
     });
 
+  it('also issues a refresh token on the GET form with offline_token=true', async () => {
+    const basic = `Basic ${Buffer.from(`dave:${DAVE_PASSWORD}`).toString('base64')}`;
+    const plain = await get(`/token?service=${service}`, basic);
+    expect(plain.json().refresh_token).toBeUndefined();
+    const login = await get(`/token?service=${service}&offline_token=true`, basic);
+    const renewed = await form({ grant_type: 'refresh_token', client_id: 'docker',
+      service, refresh_token: login.json().refresh_token as string,
+      scope: 'repository:demo/app:pull' });
+    expect(renewed.status).toBe(200);
+    expect(renewed.json().scope).toBe('repository:demo/app:pull');
+  });
+
   it('stops honouring a refresh token once its user is removed', async () => {
     const add = await runMoat(['user', 'add', 'erin', '--password-stdin', '--data', data],
       'erin-password-123456\n');
