@@ -7,7 +7,8 @@ export type TrustErrorCode =
   | 'KEY_EXISTS'
   | 'PAYLOAD_INVALID'
   | 'SIGNATURE_INVALID'
-  | 'ARTIFACT_INVALID';
+  | 'ARTIFACT_INVALID'
+  | 'TRUST_ROOT_INVALID';
 
 export class TrustError extends MoatError {
   constructor(code: TrustErrorCode, message: string, options?: { cause?: unknown }) {
