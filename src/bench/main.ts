@@ -1,10 +1,11 @@
 // `npm run bench`: times `moat sbom` on a real 1 GB+ multi-layer image against the floor any
 // scanner has, unpacking the same layer blobs with `tar -xzf` into tmpfs, and measures
 // Moat's peak memory from outside; then the advisory work (import, matching, `moat scan`
-// against the same floor) and the posture audits. See docs/benchmarks.md.
+// against the same floor), the posture audits, and the registry server beside the reference
+// registry. See docs/benchmarks.md.
 //
 //   npm run bench [-- --quick] [-- --json] [-- --runs N] [-- --moat PATH/TO/bin/moat]
-//                 [-- --only sbom,vuln,posture]
+//                 [-- --only sbom,vuln,posture,registry]
 import { spawnSync } from 'node:child_process';
 import { mkdir, readFile, rm, statfs } from 'node:fs/promises';
 import { cpus, loadavg, release, totalmem } from 'node:os';
@@ -17,14 +18,17 @@ import { benchImage } from './fixture.js';
 import { measure, summarize } from './measure.js';
 import type { Measurement } from './measure.js';
 import { formatPostureBench, runPostureBench } from './posture.js';
+import { runRegistryBench } from './registry.js';
+import { formatRegistryBench } from './registry-report.js';
 import { formatMarkdown } from './report.js';
 import type { BenchResult } from './report.js';
 import { formatVulnBench, runVulnBench } from './vuln.js';
 
-const PARTS = ['sbom', 'vuln', 'posture'] as const;
+const PARTS = ['sbom', 'vuln', 'posture', 'registry'] as const;
 
 const TMPFS_MAGIC = 0x01021994;
 const MOAT = join(repoRoot, 'bin', 'moat');
+// What the parts built on the Debian image need; the registry part checks its own tools.
 const BENCH_TOOLS = ['debootstrap', 'npm', 'python3', 'tar', 'gzip'];
 
 // Extracts each layer in order, like an unpacker that applies layers onto one directory.
@@ -42,24 +46,33 @@ async function main(): Promise<void> {
   });
   const only = new Set(values.only.split(',').map((part) => part.trim()));
   const runs = Math.max(1, Number.parseInt(values.runs, 10) || 3);
-  const cannot = skipReason('the benchmark', { root: true, tools: BENCH_TOOLS });
-  if (cannot !== undefined) {
+  const unknown = [...only].filter((part) => !(PARTS as readonly string[]).includes(part));
+  if (unknown.length > 0) {
+    console.error(`--only ${unknown.join(',')}: the parts are ${PARTS.join(', ')}`);
     process.exitCode = 2;
     return;
   }
 
-  console.error(`building or reusing the bench image under ${cacheRoot()}`);
-  const image = await benchImage(values.quick);
-  const blobs = image.layers.map((layer) => blobPath(image, layer.digest));
   const sections: Record<string, unknown> = {};
   const texts: string[] = [];
-  if (only.has('sbom')) {
+  if (only.has('sbom') || only.has('vuln') || only.has('posture')) {
+    const cannot = skipReason('the benchmark', { root: true, tools: BENCH_TOOLS });
+    if (cannot !== undefined) {
+      process.exitCode = 2;
+      return;
+    }
+  }
+
+  const image = only.has('sbom') || only.has('vuln') ? await debianImage(values.quick)
+    : undefined;
+  const blobs = image?.layers.map((layer) => blobPath(image, layer.digest)) ?? [];
+  if (image !== undefined && only.has('sbom')) {
     const result = await sbomBench(image, blobs, runs, values.moat, values.quick);
     sections.sbom = result;
     texts.push(formatMarkdown(result));
   }
 
-  if (only.has('vuln')) {
+  if (image !== undefined && only.has('vuln')) {
     const options = { quick: values.quick, runs, moatBin: values.moat };
     const result = await runVulnBench({ ...options, image: { reference: image.reference,
       layerBlobs: blobs } });
@@ -73,8 +86,19 @@ async function main(): Promise<void> {
     texts.push(formatPostureBench(result));
   }
 
+  if (only.has('registry')) {
+    const result = await runRegistryBench({ quick: values.quick, runs, moatBin: values.moat });
+    sections.registry = result;
+    texts.push(formatRegistryBench(result));
+  }
+
   const json = `${JSON.stringify(sections, null, 2)}\n`;
   process.stdout.write(values.json ? json : texts.join('\n'));
+}
+
+async function debianImage(quick: boolean): Promise<BuiltImage> {
+  console.error(`building or reusing the bench image under ${cacheRoot()}`);
+  return benchImage(quick);
 }
 
 async function sbomBench(
