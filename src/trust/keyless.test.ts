@@ -159,7 +159,7 @@ describe('checkBundle', () => {
     it('refuses an altered signature', async () => {
       const bundle: Json = await messageSignatureBundle(manifest, options);
       const sig = Buffer.from(bundle.messageSignature.signature as string, 'base64');
-      sig[sig.length - 1] ^= 1;
+      sig.writeUInt8(sig.readUInt8(sig.length - 1) ^ 1, sig.length - 1);
       bundle.messageSignature.signature = sig.toString('base64');
       expect(check(bundle)).toEqual({ verified: false, content: 'message-signature',
         reason: 'TLOG_BODY_ERROR: signature mismatch' });
