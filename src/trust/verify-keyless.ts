@@ -1,6 +1,8 @@
 // Verifies an image's keyless Sigstore signatures: resolves the reference to its manifest,
 // checks every bundle attached to it (or the one bundle file given, as cosign verify-blob
 // takes one) and counts the image verified when one bundle passes every check.
+// Limitation: cosign v2 keyless signatures in the `.sig` tag (certificate and Rekor bundle as
+// layer annotations) are not read; only Sigstore bundles are.
 import type { TrustMaterial } from '@sigstore/verify';
 import { ImageError } from '../image/errors.js';
 import { collectBundles, type FoundBundle } from './bundle-referrers.js';
