@@ -1,12 +1,10 @@
 // What ties a verified Sigstore bundle to one image: a message signature must be over the
-// manifest bytes themselves; a DSSE envelope must carry a cosign v3 signing statement (or a
-// simple-signing payload) naming the manifest digest.
+// manifest bytes themselves; a DSSE envelope must carry a cosign v3 signing statement naming
+// the manifest digest.
 import { createHash } from 'node:crypto';
 import type { Bundle } from '@sigstore/bundle';
 import { HashAlgorithm } from '@sigstore/protobuf-specs';
-import { SIMPLE_SIGNING_MEDIA_TYPE } from './artifact.js';
 import { IN_TOTO_PAYLOAD_TYPE } from './dsse.js';
-import { parsePayload } from './payload.js';
 import { parseStatement } from './verify-attestation.js';
 
 /** The predicate type of an image signature written by cosign v3 as a bundle. */
@@ -40,24 +38,11 @@ export function checkSubject(bundle: Bundle, image: SignedImage): string | undef
   }
 
   const { payloadType, payload } = bundle.content.dsseEnvelope;
-  if (payloadType === SIMPLE_SIGNING_MEDIA_TYPE) {
-    return checkSimpleSigning(payload, image.digest);
-  }
-
   if (payloadType !== IN_TOTO_PAYLOAD_TYPE) {
     return `the bundle's payload type ${payloadType} is not an image signature`;
   }
 
   return checkStatement(payload, image.digest);
-}
-
-function checkSimpleSigning(payload: Buffer, digest: string): string | undefined {
-  try {
-    const signed = parsePayload(payload).manifestDigest;
-    return signed === digest ? undefined : `the signature is for ${signed}, not ${digest}`;
-  } catch (err) {
-    return (err as Error).message;
-  }
 }
 
 function checkStatement(payload: Buffer, digest: string): string | undefined {

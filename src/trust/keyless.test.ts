@@ -127,6 +127,15 @@ describe('checkBundle', () => {
     });
   });
 
+  describe('when the log is not trusted', () => {
+    it('refuses an entry from a log the root does not list', async () => {
+      const rogue = await createTestLog();
+      const bundle = await messageSignatureBundle(manifest, { ...options, log: rogue });
+      expect(check(bundle)).toEqual({ verified: false, content: 'message-signature',
+        reason: 'TLOG_INCLUSION_PROMISE_ERROR: inclusion promise could not be verified' });
+    });
+  });
+
   describe('when the bundle is about another image', () => {
     it('refuses a message signature over other bytes', async () => {
       expect(check(await messageSignatureBundle(other, options))).toEqual({
@@ -152,6 +161,12 @@ describe('checkBundle', () => {
         content: 'dsse-envelope',
         reason: `the bundle holds a ${slsa} attestation, not an image signature`,
       });
+    });
+    it('refuses a DSSE payload that is not an in-toto statement', async () => {
+      const type = 'application/vnd.dev.cosign.simplesigning.v1+json';
+      const bundle = await dsseBundle(type, Buffer.from('{}'), options);
+      expect(check(bundle)).toEqual({ verified: false, content: 'dsse-envelope',
+        reason: `the bundle's payload type ${type} is not an image signature` });
     });
   });
 
