@@ -7,7 +7,7 @@ import type { ImageLimits } from '../image/limits.js';
 import { layerRefs } from '../image/layer-refs.js';
 import { openImage } from '../image/open.js';
 import type { RetryInfo } from '../image/registry/index.js';
-import type { Platform, Progress } from '../image/types.js';
+import type { ImageSource, Platform, Progress, ResolvedImage } from '../image/types.js';
 import { catalogFiles } from '../inventory/catalog.js';
 import type { Cataloger } from '../inventory/cataloger.js';
 import { defaultCatalogers } from '../inventory/catalogers/index.js';
@@ -73,27 +73,43 @@ export async function buildInventory(
 
   const { source, image } = opened;
   try {
-    const view = await collectImage(source, image, selectors, options);
-    try {
-      const found = await catalogFiles(view, catalogers, osDetector);
-      return {
-        image: {
-          reference,
-          transport: image.transport,
-          manifestDigest: image.manifestDigest,
-          configDigest: image.configDigest,
-          platform: platformText(image.platform),
-          layers: layerRefs(image),
-        },
-        os: found.os,
-        packages: found.packages,
-        warnings: [...view.warnings, ...found.warnings],
-      };
-    } finally {
-      await view.close();
-    }
+    return await inventoryOfImage(source, image, reference, options);
   } finally {
     await source.close();
+  }
+}
+
+/**
+ * Lists every package of an image already opened and resolved, e.g. one the Moat server reads
+ * from its own blob store. The caller closes `source`.
+ * @throws ImageError for unreadable, corrupt or unverifiable layers.
+ */
+export async function inventoryOfImage(
+  source: ImageSource,
+  image: ResolvedImage,
+  reference: string,
+  options: InventoryOptions = {},
+): Promise<Inventory> {
+  const catalogers = options.catalogers ?? defaultCatalogers();
+  const selectors = [osFiles, ...catalogers];
+  const view = await collectImage(source, image, selectors, options);
+  try {
+    const found = await catalogFiles(view, catalogers, osDetector);
+    return {
+      image: {
+        reference,
+        transport: image.transport,
+        manifestDigest: image.manifestDigest,
+        configDigest: image.configDigest,
+        platform: platformText(image.platform),
+        layers: layerRefs(image),
+      },
+      os: found.os,
+      packages: found.packages,
+      warnings: [...view.warnings, ...found.warnings],
+    };
+  } finally {
+    await view.close();
   }
 }
 

@@ -32,6 +32,17 @@ export const migrations: Migration[] = [
       `CREATE INDEX uploads_repository ON uploads (repository)`,
     ],
   },
+  {
+    version: 2,
+    statements: [
+      // Vulnerability scans of pushed manifests, for project policies (src/server/policy).
+      `CREATE TABLE scan_results (
+        repository TEXT NOT NULL, digest TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'scanned', 'failed')),
+        error TEXT, counts TEXT, findings TEXT, updated INTEGER NOT NULL,
+        PRIMARY KEY (repository, digest))`,
+    ],
+  },
 ];
 
 export const latestVersion = migrations.at(-1)?.version ?? 0;
