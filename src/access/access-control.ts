@@ -63,17 +63,21 @@ export class AccessControl implements AccessPolicy {
     const project = this.context.directory.project(projectOf(repository));
     const permitted = permittedActions(principal, project);
     const granted = intersectActions(actions, permitted);
+    let mayDo = permitted;
     if (resolution.via === 'bearer') {
       const inToken = tokenActions(resolution.access, repository);
       const missing = actions.filter((a) => !inToken.includes(a));
       if (missing.length > 0) {
         return this.insufficientScope(request, principal, missing);
       }
+
+      mayDo = permitted.filter((a) => inToken.includes(a));
     }
 
     if (granted.length === actions.length) {
-      return this.allow(principal, granted, project?.public === true && principal.kind
-        === 'anonymous' ? 'public project' : `permitted in project ${project?.name ?? ''}`);
+      return { ...this.allow(principal, granted, project?.public === true && principal.kind
+        === 'anonymous' ? 'public project' : `permitted in project ${project?.name ?? ''}`),
+      permitted: mayDo };
     }
 
     if (principal.kind === 'anonymous') {

@@ -25,6 +25,12 @@ export interface AccessDecision {
   /** User name, or `robot/NAME` for a robot; undefined when anonymous. */
   subject?: string;
   granted: RegistryAction[];
+  /**
+   * When allowed: every action the caller may take on the repository (within its token's
+   * scope), beyond those asked for. Project policies exempt those who may push from the
+   * signature requirement, so that push → sign works.
+   */
+  permitted?: RegistryAction[];
   reason: string;
   /** WWW-Authenticate value to send with 401 (and with 403 insufficient_scope). */
   challenge?: string;

@@ -13,6 +13,8 @@ export interface RepositoryClientOptions {
   insecure: boolean;
   transport: Transport;
   authorizer: Authorizer;
+  /** The actions of the token scope reads ask for (default `pull`). */
+  actions?: string;
 }
 
 export class RepositoryClient {
@@ -25,7 +27,7 @@ export class RepositoryClient {
     this.registry = options.registry;
     this.repository = options.repository;
     this.base = registryBaseUrl(options.registry, options.insecure);
-    this.scope = `repository:${options.repository}:pull`;
+    this.scope = `repository:${options.repository}:${options.actions ?? 'pull'}`;
   }
 
   /**

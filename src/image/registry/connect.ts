@@ -23,6 +23,8 @@ export interface ConnectOptions {
   random?: () => number;
   retry?: Partial<RetryPolicy>;
   timeoutMs?: number;
+  /** The token scope reads ask for: `pull`, or `pull,push` for a client that will write. */
+  readScope?: 'pull' | 'pull,push';
 }
 
 export interface Connection {
@@ -53,6 +55,7 @@ export function connectRepository(ref: RegistryReference, options: ConnectOption
     insecure,
     transport,
     authorizer,
+    ...(options.readScope === undefined ? {} : { actions: options.readScope }),
   });
 
   return { insecure, transport, authorizer, client };

@@ -204,6 +204,9 @@ export function openRegistryWriter(
   options: RegistryWriterOptions = {},
 ): RegistryWriter {
   const ref = parseRegistryReference(input);
-  const { client, transport, authorizer, insecure } = connectRepository(ref, options);
+  // Reads go under the push scope too, as cosign's do: one token serves the whole signing,
+  // and a registry that waives pull policies for those who may push sees that it may.
+  const { client, transport, authorizer, insecure } = connectRepository(ref,
+    { ...options, readScope: 'pull,push' });
   return new RegistryWriter(ref, client, transport, authorizer, insecure);
 }
