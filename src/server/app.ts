@@ -1,5 +1,5 @@
-// Assembles the Moat server: the OCI registry under /v2/, the token endpoint, /api/health and
-// the JSON API under /api/v1/.
+// Assembles the Moat server: the OCI registry under /v2/ (with project policies), the token
+// endpoint, /api/health and the JSON API under /api/v1/.
 // Bodies are never parsed by fastify: uploads stream from the raw request and manifests are
 // read with a size limit in their handler.
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -10,6 +10,9 @@ import { RegistryError, errorBody } from '../registry/errors.js';
 import type { Registry } from '../registry/registry.js';
 import { actionsFor, authorize, sendDenied } from './access.js';
 import { sendError } from './http.js';
+import type { PolicyEnforcer } from './policy/enforcer.js';
+import { rememberDecision } from './policy/request-caller.js';
+import { registerPolicyApi } from './routes/policy-api.js';
 import { registerApiV1 } from './routes/api-v1.js';
 import { handleTokenForm } from './routes/token-form.js';
 import { matchEndpoint, type Endpoint } from './route-match.js';
@@ -26,6 +29,8 @@ export interface AppOptions {
   tokens?: TokenEndpoint;
   /** The access side of the JSON API, mounted under /api/v1/ when given. */
   api?: ApiAccess;
+  /** Project policies enforced on pushes and pulls; none enforced when absent. */
+  enforcer?: PolicyEnforcer;
   logger: Logger;
   /** Proxies trusted for X-Forwarded-For (fastify `trustProxy`); none by default. */
   trustProxy?: false | string;
@@ -48,7 +53,8 @@ export function buildApp(options: AppOptions): FastifyInstance {
   app.setNotFoundHandler((_request, reply) =>
     reply.code(404).send(errorBody('UNSUPPORTED', 'no such endpoint')));
 
-  const ctx: RouteContext = { registry: options.registry, policy: options.policy };
+  const ctx: RouteContext = { registry: options.registry, policy: options.policy,
+    ...(options.enforcer === undefined ? {} : { enforcer: options.enforcer }) };
   app.route({ method: [...METHODS], url: '/v2/*', handler: (req, rep) => dispatch(ctx, req, rep) });
   app.route({ method: [...METHODS], url: '/v2', handler: (req, rep) => dispatch(ctx, req, rep) });
   app.get('/api/health', async () => ({ status: 'ok' }));
@@ -64,6 +70,11 @@ export function buildApp(options: AppOptions): FastifyInstance {
 
   if (options.api !== undefined) {
     registerApiV1(app, { api: options.api, registry: options.registry });
+  }
+
+  if (options.enforcer !== undefined) {
+    registerPolicyApi(app, { registry: options.registry, policy: options.policy,
+      enforcer: options.enforcer });
   }
 
   return app;
@@ -82,6 +93,7 @@ async function dispatch(ctx: RouteContext, request: FastifyRequest,
     return sendDenied(reply, decision);
   }
 
+  rememberDecision(request, decision);
   reply.header('Docker-Distribution-API-Version', 'registry/2.0');
   return route(ctx, endpoint, request, reply);
 }

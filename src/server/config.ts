@@ -1,6 +1,7 @@
 // `moat serve` settings: flags override the YAML file (`--config`), which overrides defaults.
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
+import { resolveCacheDir } from '../advisories/cache-dir.js';
 import { UsageError } from '../errors.js';
 import { DEFAULT_LIMITS } from '../registry/registry.js';
 import type { UploadLimits } from '../registry/uploads.js';
@@ -19,12 +20,15 @@ export interface ServerConfig {
    * false (default), or a comma-separated list of addresses and CIDRs.
    */
   trustProxy: false | string;
+  /** Where the advisory database for scan-on-push lives (as `moat db --cache-dir`). */
+  cacheDir: string;
 }
 
 export interface ServeFlags {
   listen?: string;
   data?: string;
   config?: string;
+  cacheDir?: string;
 }
 
 const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -33,7 +37,8 @@ const MAX_CONFIG_BYTES = 1024 * 1024;
  * Resolves the settings.
  * @throws UsageError for a malformed listen address or config file.
  */
-export async function loadServerConfig(flags: ServeFlags): Promise<ServerConfig> {
+export async function loadServerConfig(flags: ServeFlags,
+  env: NodeJS.ProcessEnv = process.env): Promise<ServerConfig> {
   const file = flags.config === undefined ? {} : await readConfigFile(flags.config);
   const listen = flags.listen ?? stringField(file, 'listen') ?? '127.0.0.1:5000';
   const match = /^(\[[0-9a-fA-F:]+\]|[^:]+):(\d{1,5})$/.exec(listen);
@@ -57,6 +62,7 @@ export async function loadServerConfig(flags: ServeFlags): Promise<ServerConfig>
     host,
     port,
     dataDir: flags.data ?? stringField(file, 'data') ?? './moat-data',
+    cacheDir: resolveCacheDir(flags.cacheDir ?? stringField(file, 'cacheDir'), env),
     publicUrl,
     service: stringField(file, 'service') ?? new URL(publicUrl).host,
     limits: {

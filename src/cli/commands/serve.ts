@@ -14,7 +14,9 @@ Examples:
 
 The config file is YAML: listen, data, publicUrl (what clients reach, e.g. https://moat.bank),
 service (token audience), limits: {maxBlobBytes, maxUploadsPerRepository}, trustProxy
-(addresses/CIDRs whose X-Forwarded-For is believed). Flags win.
+(addresses/CIDRs whose X-Forwarded-For is believed), cacheDir (the advisory database that
+scan-on-push matches against; default as for moat db). Flags win.
+Project policies (moat project policy) apply at once to every push and pull.
 On the first start the admin password comes from MOAT_ADMIN_PASSWORD, or a generated one is
 printed once to stderr. Request logs go to stderr as JSON (MOAT_LOG_LEVEL, default info).
 Stop with SIGINT or SIGTERM: requests in flight finish, then the stores close.
@@ -26,12 +28,13 @@ export function register(program: Command, io: CliIo): void {
     .option('--listen <host:port>', 'address to listen on (default 127.0.0.1:5000)')
     .option('--data <dir>', 'data directory (default ./moat-data)')
     .option('--config <file>', 'YAML settings file')
+    .option('--cache-dir <dir>', 'advisory database for scan-on-push (as moat db --cache-dir)')
     .addHelpText('after', EXAMPLES)
     .action((flags: ServeFlags) => runServe(io, flags));
 }
 
 async function runServe(io: CliIo, flags: ServeFlags): Promise<void> {
-  const config = await loadServerConfig(flags);
+  const config = await loadServerConfig(flags, io.env);
   const logger = io.log.child({}, { level: io.env.MOAT_LOG_LEVEL ?? 'info' });
   const server = await startServer(config, logger);
   if (server.initialAdminPassword !== undefined) {

@@ -2,11 +2,14 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AccessPolicy } from '../../access/policy.js';
 import type { Registry } from '../../registry/registry.js';
+import type { PolicyEnforcer } from '../policy/enforcer.js';
 import type { Endpoint } from '../route-match.js';
 
 export interface RouteContext {
   registry: Registry;
   policy: AccessPolicy;
+  /** Project policies (signatures, severity, immutable tags, scans); none when absent. */
+  enforcer?: PolicyEnforcer;
 }
 
 export type Handler<E extends Endpoint> = (
