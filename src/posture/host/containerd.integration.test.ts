@@ -176,9 +176,10 @@ afterAll(async () => {
     spawnSync('ctr', ['--address', address, '-n', NS, 'containers', 'rm', id]);
   }
 
-  if (daemon?.pid !== undefined) {
+  if (daemon?.pid !== undefined && daemon.exitCode === null && daemon.signalCode === null) {
+    const exited = new Promise((resolve) => daemon?.once('exit', resolve));
     process.kill(daemon.pid, 'SIGTERM');
-    await new Promise((resolve) => daemon?.once('exit', resolve));
+    await exited;
   }
 
   // containerd's runc places tasks under /<namespace>/<id> in every controller.
