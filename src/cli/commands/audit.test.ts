@@ -1,6 +1,10 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeManifestTree } from '../../bench/posture-manifests.js';
 import { runMoat } from '../../posture/testing/cli.js';
 import { makeTempDir } from '../../testing/requirements.js';
 
@@ -14,6 +18,8 @@ spec:
       image: app:1
       securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}
 `;
+const BAD_JSON = `{"kind": "Pod", "metadata": {"name": "j"},
+  "spec": {"hostPID": true, "containers": [{"name": "c", "image": "app:1"}]}}`;
 const BAD = GOOD.replace('metadata: {name: ok}', 'metadata: {name: bad}').replace(
   'spec:\n',
   'spec:\n  hostPID: true\n',
@@ -103,6 +109,56 @@ describe('moat audit k8s', () => {
     const run = await runMoat(['audit', 'k8s', join(dir, 'deploy'), ...flags]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(message);
+  });
+});
+
+// Worker threads load the compiled code, so this drives the built launcher, as a user runs it.
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+const built = existsSync(join(root, 'dist', 'posture', 'k8s', 'audit-worker.js'));
+if (!built) {
+  console.log('skipping moat audit k8s --jobs: run `npm run build` first (npm test does)');
+}
+
+describe.skipIf(!built)('moat audit k8s --jobs', () => {
+  let tree: string;
+  beforeAll(async () => {
+    // Over the 2 MiB below which the main thread judges alone, with inputs of every kind.
+    tree = join(dir, 'tree');
+    await writeManifestTree(join(tree, 'apps'), 640, 32);
+    await writeFile(join(tree, 'broken.yaml'), 'kind: Pod\nspec: [\n');
+    await writeFile(join(tree, 'crd.yaml'), 'apiVersion: x.example/v1\nkind: Widget\n');
+    await writeFile(join(tree, 'empty.yml'), '');
+    await writeFile(join(tree, 'pod.json'), JSON.stringify(JSON.parse(BAD_JSON)));
+  });
+
+  function audit(jobs: string, format: string): { code: number | null; out: string; log: string } {
+    const args = ['bin/moat', 'audit', 'k8s', tree, join(dir, 'deploy'), '--format', format];
+    const run = spawnSync(process.execPath, [...args, '--jobs', jobs], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, MOAT_LOG_LEVEL: 'debug' },
+      maxBuffer: 256 * 1024 * 1024,
+    });
+    return { code: run.status, out: run.stdout, log: run.stderr };
+  }
+
+  it.each(['json', 'sarif', 'table'])('prints the same %s report with 1 and 3 workers', (f) => {
+    const one = audit('1', f);
+    const three = audit('3', f);
+    expect(one.log).toContain('"workers":0');
+    expect(three.log).toContain('"workers":3');
+    expect(one.code).toBe(2);
+    expect(three.code).toBe(2);
+    expect(one.out.length).toBeGreaterThan(100_000);
+    expect(three.out === one.out).toBe(true);
+  });
+
+  it('rejects a job count that is not a whole number from 1 to 64', async () => {
+    for (const jobs of ['0', '65', '1.5', 'many']) {
+      const run = await runMoat(['audit', 'k8s', join(dir, 'deploy'), '--jobs', jobs]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(/whole number from 1 to 64/);
+    }
   });
 });
 

@@ -11,11 +11,8 @@ import {
   DEFAULT_COMPOSE_CDE_LABEL,
   DEFAULT_OCI_SANDBOXES,
 } from '../../posture/compose/audit.js';
-import {
-  auditManifests,
-  DEFAULT_CDE_LABEL,
-  DEFAULT_SANDBOX_RUNTIMES,
-} from '../../posture/k8s/audit.js';
+import { DEFAULT_CDE_LABEL, DEFAULT_SANDBOX_RUNTIMES } from '../../posture/k8s/audit.js';
+import { auditManifestsInParallel, defaultJobs } from '../../posture/k8s/parallel.js';
 import { renderControls } from '../../posture/report/controls.js';
 import { parseFormat, renderReportChunks, type Format } from '../../posture/report/render.js';
 import { parseStandard, type Standard } from '../../posture/standards.js';
@@ -115,10 +112,12 @@ export function register(program: Command, io: CliIo): void {
     )
     .option('--cde-label <key=value>', 'label marking cardholder-data workloads')
     .option('--sandbox-runtime <name>', 'RuntimeClass counted as sandboxed (repeatable)', collect)
+    .option('--jobs <n>', 'worker threads for large inputs (default: one per CPU, up to 4)')
     .addHelpText(
       'after',
       `
 Exit status: 0 when everything meets the standard, 1 on findings, 2 on errors.
+The report is the same whatever --jobs is; --jobs 1 judges on the main thread only.
 
 Examples:
   moat audit k8s deploy/                                   # every *.yaml, *.yml, *.json below
@@ -131,13 +130,16 @@ Examples:
       const format = parseFormat(flags.format);
       const catalog = await loadCatalog();
       const read = await readInputs(paths, io.stdin);
-      const report = auditManifests(read.inputs, {
+      const jobs = flags.jobs === undefined ? defaultJobs() : parseJobs(flags.jobs);
+      const options = {
         standard,
         catalog,
         cdeLabel: flags.cdeLabel === undefined ? DEFAULT_CDE_LABEL : parseLabel(flags.cdeLabel),
         sandboxRuntimes: flags.sandboxRuntime ?? DEFAULT_SANDBOX_RUNTIMES,
         allowedRegistries: flags.allowedRegistry ?? [],
-      });
+      };
+      const { report, workers } = await auditManifestsInParallel(read.inputs, options, { jobs });
+      io.log.debug({ inputs: read.inputs.length, workers }, 'manifests judged');
       report.notes.unshift(...read.notes);
       await finishReport(io, report, flags, format);
     });
@@ -203,7 +205,17 @@ Examples:
     });
 }
 
+function parseJobs(value: string): number {
+  const jobs = Number(value);
+  if (!/^\d+$/.test(value) || jobs < 1 || jobs > 64) {
+    throw new UsageError(`--jobs ${value}: use a whole number from 1 to 64, e.g. --jobs 2`);
+  }
+
+  return jobs;
+}
+
 interface K8sFlags {
+  jobs?: string;
   allowedRegistry?: string[];
   cdeLabel?: string;
   sandboxRuntime?: string[];

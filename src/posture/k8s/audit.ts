@@ -1,5 +1,7 @@
 // Judges Kubernetes manifests against a standard: parse (bounded) → workloads → checks →
-// findings with file, line and fix. Pure: the caller hands in the texts.
+// findings with file, line and fix. Pure: the caller hands in the texts. Each input is judged
+// on its own (auditInput), so parallel.ts can spread inputs over worker threads and assemble
+// the same report.
 import type { Control } from '../catalog/control.js';
 import type { AuditNote, AuditReport, PostureFinding } from '../finding.js';
 import { sortFindings } from '../finding.js';
@@ -7,7 +9,7 @@ import { controlsFor, type Standard } from '../standards.js';
 import { K8S_CHECKS } from './checks/index.js';
 import { DEFAULT_LIMITS, parseDocuments, type ParseLimits } from './documents.js';
 import { formatPath } from './path.js';
-import { buildPodContext, type K8sCheckOptions } from './pod.js';
+import { buildPodContext, type Check, type K8sCheckOptions } from './pod.js';
 import { extractWorkloads } from './workloads.js';
 
 export interface ManifestInput {
@@ -32,41 +34,104 @@ export const DEFAULT_SANDBOX_RUNTIMES = [
   'kata-clh',
 ];
 
-export function auditManifests(inputs: ManifestInput[], options: K8sAuditOptions): AuditReport {
-  const controls = controlsFor(options.standard, options.catalog, 'kubernetes');
-  const notes: AuditNote[] = [];
-  const findings: PostureFinding[] = [];
-  let subjects = 0;
+/**
+ * One input's findings as a flat list of primitives, FINDING_FIELDS per finding: control index
+ * (into the judged controls), kind, name, namespace, container, path, line, message. Cheap to
+ * copy between threads; the constant parts (title, severity, fix) are joined back in once.
+ */
+export type CompactFindings = (string | number | undefined)[];
+const FINDING_FIELDS = 8;
+
+export interface InputResult {
+  findings: CompactFindings;
+  notes: AuditNote[];
+  subjects: number;
+}
+
+/** The controls judged, in catalog order, each with its check. */
+export function judgedControls(options: K8sAuditOptions): Control[] {
+  return controlsFor(options.standard, options.catalog, 'kubernetes');
+}
+
+/** The report's opening notes, before any input's. */
+export function leadingNotes(controls: Control[], options: K8sAuditOptions): AuditNote[] {
   if (options.allowedRegistries.length === 0 && controls.some((c) => c.id === 'MOAT-K8S-041')) {
-    notes.push({ level: 'info', message: 'no allowed registries given; MOAT-K8S-041 not judged' });
+    return [{ level: 'info', message: 'no allowed registries given; MOAT-K8S-041 not judged' }];
   }
 
-  for (const input of inputs) {
-    const parsed = parseDocuments(input.text, input.file, options.limits ?? DEFAULT_LIMITS);
-    const extracted = extractWorkloads(parsed.documents);
-    notes.push(...parsed.notes, ...extracted.notes);
-    for (const workload of extracted.workloads) {
-      subjects += 1;
-      const pod = buildPodContext(workload, options);
-      for (const control of controls) {
-        const check = K8S_CHECKS.get(control.id);
-        for (const v of check?.(pod) ?? []) {
-          findings.push({
-            controlId: control.id,
-            severity: control.severity,
-            title: control.title,
-            subject: { kind: workload.kind, name: workload.name, namespace: workload.namespace },
-            container: v.container,
-            path: formatPath(v.path),
-            file: input.file,
-            line: workload.document.lineOf(v.path),
-            message: v.message,
-            fix: control.remediation,
-          });
-        }
+  return [];
+}
+
+/** Parses and judges one input. */
+export function auditInput(
+  input: ManifestInput,
+  controls: Control[],
+  options: K8sAuditOptions,
+): InputResult {
+  const checks = controls.map((c) => K8S_CHECKS.get(c.id));
+  const parsed = parseDocuments(input.text, input.file, options.limits ?? DEFAULT_LIMITS);
+  const extracted = extractWorkloads(parsed.documents);
+  const findings: CompactFindings = [];
+  for (const workload of extracted.workloads) {
+    const pod = buildPodContext(workload, options);
+    checks.forEach((check: Check | undefined, index) => {
+      for (const v of check?.(pod) ?? []) {
+        findings.push(
+          index,
+          workload.kind,
+          workload.name,
+          workload.namespace,
+          v.container,
+          formatPath(v.path),
+          workload.document.lineOf(v.path),
+          v.message,
+        );
       }
-    }
+    });
   }
+
+  return {
+    findings,
+    notes: [...parsed.notes, ...extracted.notes],
+    subjects: extracted.workloads.length,
+  };
+}
+
+/** Joins the inputs' results, in input order, into the report. */
+export function assembleReport(
+  inputs: readonly ManifestInput[],
+  results: readonly InputResult[],
+  controls: Control[],
+  options: K8sAuditOptions,
+): AuditReport {
+  const notes = leadingNotes(controls, options);
+  const findings: PostureFinding[] = [];
+  let subjects = 0;
+  results.forEach((result, i) => {
+    const file = (inputs[i] as ManifestInput).file;
+    notes.push(...result.notes);
+    subjects += result.subjects;
+    const list = result.findings;
+    for (let at = 0; at < list.length; at += FINDING_FIELDS) {
+      const control = controls[list[at] as number] as Control;
+      findings.push({
+        controlId: control.id,
+        severity: control.severity,
+        title: control.title,
+        subject: {
+          kind: list[at + 1] as string,
+          name: list[at + 2] as string,
+          namespace: list[at + 3] as string | undefined,
+        },
+        container: list[at + 4] as string | undefined,
+        path: list[at + 5] as string,
+        file,
+        line: list[at + 6] as number | undefined,
+        message: list[at + 7] as string,
+        fix: control.remediation,
+      });
+    }
+  });
 
   return {
     target: 'kubernetes',
@@ -76,4 +141,10 @@ export function auditManifests(inputs: ManifestInput[], options: K8sAuditOptions
     findings: sortFindings(findings),
     notes,
   };
+}
+
+export function auditManifests(inputs: ManifestInput[], options: K8sAuditOptions): AuditReport {
+  const controls = judgedControls(options);
+  const results = inputs.map((input) => auditInput(input, controls, options));
+  return assembleReport(inputs, results, controls, options);
 }
