@@ -6,9 +6,8 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../cli/main.js';
+import { basicAuth, runMoat } from '../access/__tests__/cli.js';
 import { digestOf } from '../image/digest.js';
 import { silentLogger } from '../log.js';
 import { buildImage, buildPlatformIndex, type BuiltImage } from '../testing/images.js';
@@ -24,27 +23,14 @@ const needs = !existsSync(vulndata) ? 'project policies: ../shared/vulndata is m
   : skipReason('project policies', { tools: ['skopeo'] });
 
 const PASSWORD = 'policy-admin-password';
-const basic = (user: string, password: string) =>
-  `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
-const ADMIN = basic('admin', PASSWORD);
+const ADMIN = basicAuth('admin', PASSWORD);
 // Pulls are checked as a deployment would make them: a reader, who may not push.
-const DEPLOY = basic('deploy', 'deploy-password-123456');
+const DEPLOY = basicAuth('deploy', 'deploy-password-123456');
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const ACCEPT = [OCI_MANIFEST, 'application/vnd.oci.image.index.v1+json'].join(', ');
 
-async function moat(args: string[], env: NodeJS.ProcessEnv = {}, input = '') {
-  const stdin = new PassThrough();
-  stdin.end(input);
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const code = await main(args, { stdin, stdout, stderr, env,
-    log: silentLogger });
-  return { code, out, err };
-}
+const moat = (args: string[], env: NodeJS.ProcessEnv = {}, input = '') =>
+  runMoat(args, input, env);
 
 describe.skipIf(needs)('project policies at push and pull', () => {
   let temp: { dir: string; cleanup: () => Promise<void> };

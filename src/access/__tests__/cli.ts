@@ -1,6 +1,7 @@
 // Test support: runs `moat` commands in-process with captured output.
 import { PassThrough } from 'node:stream';
 import { main } from '../../cli/main.js';
+import { silentLogger } from '../../log.js';
 
 export interface CliRun {
   code: number;
@@ -8,7 +9,8 @@ export interface CliRun {
   err: string;
 }
 
-export async function runMoat(args: string[], input = ''): Promise<CliRun> {
+export async function runMoat(args: string[], input = '', env: NodeJS.ProcessEnv = {}):
+  Promise<CliRun> {
   const stdin = new PassThrough();
   const stdout = new PassThrough();
   const stderr = new PassThrough();
@@ -17,7 +19,7 @@ export async function runMoat(args: string[], input = ''): Promise<CliRun> {
   stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
   stdin.end(input);
-  const code = await main(args, { stdin, stdout, stderr, env: {} });
+  const code = await main(args, { stdin, stdout, stderr, env, log: silentLogger });
   return { code, out, err };
 }
 
