@@ -87,7 +87,7 @@ function get(agent: Agent, options: LoadOptions): Promise<number> {
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: options.connections });
   const samples = new Float64Array(MAX_SAMPLES);
-  const counts = { requests: 0, errors: 0 };
+  const counts = { requests: 0, errors: 0, answered: 0 };
   let kept = 0;
   const start = performance.now() + options.warmupSeconds * 1000;
   const end = start + options.seconds * 1000;
@@ -95,6 +95,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     for (let sent = performance.now(); sent < end; sent = performance.now()) {
       const status = await get(agent, options);
       const now = performance.now();
+      counts.answered += status === 200 ? 1 : 0;
       // Only requests sent and answered inside the window count, so none straddles its edges.
       if (sent < start || now > end) {
         continue;

@@ -7,6 +7,8 @@ import { ratio } from './registry-stats.js';
 /** One copy direction against one registry: the wall times and the median throughput. */
 export interface CopySeries extends Summary {
   megabytesPerSecond: number;
+  /** Median CPU time the registry's server process spent on the copy. */
+  serverCpuSeconds: number;
 }
 
 /** Manifest GETs against one registry, medians over the runs. */
@@ -18,6 +20,8 @@ export interface LoadSeries {
   errors: number;
   /** Median CPU time of the load generator process. */
   clientCpuSeconds: number;
+  /** Median server CPU time per answered GET, warm-up included, in microseconds. */
+  serverCpuMicros: number;
 }
 
 export interface RegistrySide {
@@ -59,6 +63,12 @@ function judged(moat: number, reference: number, target: number): string[] {
   return [`${fixed(r, 2)}×`, `≥ ${fixed(target, 1)}×`, r >= target ? 'yes' : 'no'];
 }
 
+// CPU ratios have no target: they say where the time goes on a machine busy with other work.
+function cpuRatio(moat: number, reference: number): string {
+  const r = ratio(moat, reference);
+  return r === undefined ? '—' : `${fixed(r, 2)}×`;
+}
+
 function row(cells: (string | number)[]): string {
   return `| ${cells.join(' | ')} |`;
 }
@@ -68,6 +78,9 @@ function copyRows(what: string, ref: CopySeries, moat: CopySeries): string[] {
     row([`${what} wall s, median (all runs)`, seconds(ref), seconds(moat), '', '', '']),
     row([`${what} MB/s`, fixed(ref.megabytesPerSecond, 1), fixed(moat.megabytesPerSecond, 1),
       ...judged(moat.megabytesPerSecond, ref.megabytesPerSecond, COPY_TARGET)]),
+    row([`${what} server CPU s, median`, fixed(ref.serverCpuSeconds, 2),
+      fixed(moat.serverCpuSeconds, 2), cpuRatio(moat.serverCpuSeconds, ref.serverCpuSeconds),
+      '', '']),
   ];
 }
 
@@ -78,6 +91,9 @@ function loadRows(ref: LoadSeries, moat: LoadSeries): string[] {
       ...judged(moat.rps, ref.rps, RPS_TARGET)]),
     row(['manifest GET p50 / p99 ms', `${fixed(ref.p50Ms, 2)} / ${fixed(ref.p99Ms, 2)}`,
       `${fixed(moat.p50Ms, 2)} / ${fixed(moat.p99Ms, 2)}`, '', '', '']),
+    row(['server CPU µs per manifest GET, median', Math.round(ref.serverCpuMicros),
+      Math.round(moat.serverCpuMicros), cpuRatio(moat.serverCpuMicros, ref.serverCpuMicros),
+      '', '']),
     row(['failed GETs (all runs)', ref.errors, moat.errors, '', '', '']),
     row(['load generator CPU s, median', fixed(ref.clientCpuSeconds, 2),
       fixed(moat.clientCpuSeconds, 2), '', '', '']),

@@ -1,19 +1,23 @@
 // The two registries of the registry benchmark, each on a fresh data dir so that every push is
 // a real upload: the reference registry (Debian's docker-registry, anonymous, access log off)
 // and `moat serve` (log level warn, a public project and a user with publisher rights there).
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { startRegistry } from '../testing/registry.js';
 import { makeTempDir } from '../testing/requirements.js';
 import { run } from '../testing/run.js';
+import { parseProcStatCpu } from './registry-stats.js';
 
 export interface BenchRegistry {
   /** `127.0.0.1:PORT` */
   host: string;
   /** `user:password` for pushes, or undefined when the registry takes anonymous pushes. */
   pushCreds?: string;
+  /** The server process, whose CPU time the bench reads. */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -27,7 +31,13 @@ const READY_TIMEOUT_MS = 20_000;
 /** Starts the reference registry. Throws with its log when it does not start. */
 export async function startReference(): Promise<BenchRegistry> {
   const registry = await startRegistry();
-  return { host: registry.host, stop: () => registry.stop() };
+  const pid = childPid('docker-registry');
+  if (pid === undefined) {
+    await registry.stop();
+    throw new Error('the docker-registry process was not found among this process\'s children');
+  }
+
+  return { host: registry.host, pid, stop: () => registry.stop() };
 }
 
 /**
@@ -52,6 +62,10 @@ export async function startMoat(moatBin: string): Promise<BenchRegistry> {
   };
 
   try {
+    if (child.pid === undefined) {
+      throw new Error('moat serve did not start');
+    }
+
     await waitHealthy(host, child, () => log);
     const moat = (args: string[], input?: string) => run(process.execPath,
       [moatBin, ...args, '--data', data], { secrets: [password], ...(input ? { input } : {}) });
@@ -63,7 +77,7 @@ export async function startMoat(moatBin: string): Promise<BenchRegistry> {
     throw err;
   }
 
-  return { host, pushCreds: `${PUBLISHER}:${password}`, stop };
+  return { host, pushCreds: `${PUBLISHER}:${password}`, pid: child.pid ?? 0, stop };
 }
 
 async function waitHealthy(host: string, child: ChildProcess, log: () => string): Promise<void> {
@@ -105,4 +119,37 @@ function freePort(): Promise<number> {
       server.close(() => done(typeof address === 'object' && address !== null ? address.port : 0));
     });
   });
+}
+
+const TICKS_PER_SECOND = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) ||
+  100;
+
+/** User + system CPU seconds a running process has used. Throws when it is gone. */
+export function processCpuSeconds(pid: number): number {
+  return parseProcStatCpu(readFileSync(`/proc/${pid}/stat`, 'utf8'), TICKS_PER_SECOND);
+}
+
+// Limitation: src/testing/registry.ts keeps the registry's process to itself, so it is found
+// as this process's only child of that name; the bench runs one reference registry at a time.
+function childPid(command: string): number | undefined {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) {
+      continue;
+    }
+
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+
+    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (name === command && ppid === process.pid) {
+      return Number(entry);
+    }
+  }
+
+  return undefined;
 }

@@ -14,6 +14,8 @@ export interface LoadResult {
   maxMs: number;
   /** True when more requests were answered than latencies could be kept. */
   sampled: boolean;
+  /** Requests answered 200 over the whole run, warm-up included (for CPU per request). */
+  answered: number;
 }
 
 /**
@@ -36,11 +38,12 @@ export function percentile(sorted: ArrayLike<number>, p: number): number {
 /** Summarises a window's latencies (milliseconds, any order; sorted here in place). */
 export function summarizeLoad(
   latenciesMs: Float64Array,
-  counts: { requests: number; errors: number },
+  counts: { requests: number; errors: number; answered: number },
   seconds: number,
 ): LoadResult {
   latenciesMs.sort();
   return {
+    answered: counts.answered,
     requests: counts.requests,
     errors: counts.errors,
     seconds,
@@ -66,4 +69,21 @@ export function ratio(moat: number, reference: number): number | undefined {
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[sorted.length >> 1] ?? 0;
+}
+
+/**
+ * User + system CPU seconds of a process from the text of `/proc/PID/stat` (proc(5): utime
+ * and stime are fields 14 and 15, counted after the parenthesised command name, which may
+ * hold spaces). Throws a RangeError when the text is not in that form.
+ */
+export function parseProcStatCpu(text: string, ticksPerSecond: number): number {
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  // Field 3 (state) is the first after the name, so utime is at index 14 - 3.
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  if (!text.includes(')') || !Number.isInteger(utime) || !Number.isInteger(stime)) {
+    throw new RangeError(`not a /proc/PID/stat line: ${text.slice(0, 80)}`);
+  }
+
+  return (utime + stime) / ticksPerSecond;
 }

@@ -1,5 +1,6 @@
 // The registry bench's arithmetic, its flag limits, its table, and its load generator against
 // the real reference registry. Never timed: only `npm run bench` measures speed.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { startRegistry } from '../testing/registry.js';
 import { skipReason } from '../testing/requirements.js';
@@ -7,7 +8,9 @@ import { parseLoadOptions, runLoad } from './registry-load.js';
 import {
   formatRegistryBench, type CopySeries, type LoadSeries, type RegistryBenchResult,
 } from './registry-report.js';
-import { median, megabytesPerSecond, percentile, ratio, summarizeLoad } from './registry-stats.js';
+import {
+  median, megabytesPerSecond, parseProcStatCpu, percentile, ratio, summarizeLoad,
+} from './registry-stats.js';
 
 describe('registry bench arithmetic', () => {
   it.each([
@@ -23,11 +26,12 @@ describe('registry bench arithmetic', () => {
   });
 
   it('summarises a window in any order and says when latencies were sampled', () => {
-    const result = summarizeLoad(Float64Array.from([9, 1, 5, 3, 7]), { requests: 6, errors: 2 },
-      2);
-    expect(result).toEqual({ requests: 6, errors: 2, seconds: 2, rps: 3, p50Ms: 5, p99Ms: 9,
-      maxMs: 9, sampled: true });
-    expect(summarizeLoad(new Float64Array(0), { requests: 0, errors: 0 }, 1).sampled).toBe(false);
+    const result = summarizeLoad(Float64Array.from([9, 1, 5, 3, 7]),
+      { requests: 6, errors: 2, answered: 8 }, 2);
+    expect(result).toEqual({ answered: 8, requests: 6, errors: 2, seconds: 2, rps: 3, p50Ms: 5,
+      p99Ms: 9, maxMs: 9, sampled: true });
+    const none = { requests: 0, errors: 0, answered: 0 };
+    expect(summarizeLoad(new Float64Array(0), none, 1).sampled).toBe(false);
   });
 
   it('counts decimal megabytes, ratios and medians', () => {
@@ -38,6 +42,13 @@ describe('registry bench arithmetic', () => {
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 3, 2])).toBe(3);
     expect(median([])).toBe(0);
+  });
+
+  it('reads CPU time from /proc/PID/stat, command names with spaces and parentheses too', () => {
+    const line = '42 (a) b)) S 1 2 3 4 5 6 7 8 9 10 250 50 0 0 20 0 1 0 99';
+    expect(parseProcStatCpu(line, 100)).toBe(3);
+    expect(parseProcStatCpu(readFileSync('/proc/self/stat', 'utf8'), 100)).toBeGreaterThan(0);
+    expect(() => parseProcStatCpu('not a stat line', 100)).toThrow(RangeError);
   });
 });
 
@@ -64,9 +75,9 @@ describe('load generator flags', () => {
 });
 
 const copy = (seconds: number, mbps: number): CopySeries => ({ seconds, all: [seconds, seconds],
-  cpuSeconds: 1, peakRssKiB: 1024, megabytesPerSecond: mbps });
+  cpuSeconds: 1, peakRssKiB: 1024, megabytesPerSecond: mbps, serverCpuSeconds: seconds / 2 });
 const load = (rps: number): LoadSeries => ({ rps, allRps: [rps, rps], p50Ms: 1.25, p99Ms: 9.5,
-  errors: 0, clientCpuSeconds: 4 });
+  errors: 0, clientCpuSeconds: 4, serverCpuMicros: 1e6 / rps });
 
 describe('formatRegistryBench', () => {
   const result: RegistryBenchResult = {
@@ -87,6 +98,9 @@ describe('formatRegistryBench', () => {
     expect(text).toContain('| manifest GET requests/s, median (all runs) | 4000 (4000, 4000) | ' +
       '7000 (7000, 7000) | 1.75× | ≥ 1.5× | yes |');
     expect(text).toContain('| manifest GET p50 / p99 ms | 1.25 / 9.50 | 1.25 / 9.50 |');
+    expect(text).toContain('| push (`skopeo copy oci: docker://`) server CPU s, median | 2.50 | ' +
+      '2.00 | 0.80× |');
+    expect(text).toContain('| server CPU µs per manifest GET, median | 250 | 143 | 0.57× |');
     expect(text).toContain('load average: 1.5 1 at the start, 2 1.25 at the end');
     expect(text).toContain('manifest sha256:abc');
   });

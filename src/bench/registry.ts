@@ -14,7 +14,7 @@ import { measure, summarize, type Measurement } from './measure.js';
 import { imageBytes, registryBenchImage } from './registry-image.js';
 import type { LoadSeries, RegistryBenchResult, RegistrySide } from './registry-report.js';
 import {
-  BENCH_REPOSITORY, startMoat, startReference, type BenchRegistry,
+  BENCH_REPOSITORY, processCpuSeconds, startMoat, startReference, type BenchRegistry,
 } from './registry-servers.js';
 import { megabytesPerSecond, median, type LoadResult } from './registry-stats.js';
 
@@ -34,10 +34,12 @@ export interface RegistryBenchOptions {
   loadSeconds?: number;
 }
 
+type Copy = Measurement & { serverCpuSeconds: number };
+
 interface SideRuns {
-  push: Measurement[];
-  pull: Measurement[];
-  load: { result: LoadResult; clientCpuSeconds: number }[];
+  push: Copy[];
+  pull: Copy[];
+  load: { result: LoadResult; clientCpuSeconds: number; serverCpuSeconds: number }[];
 }
 
 /** Runs the part, or returns why it cannot run here. Throws when a copy or a server fails. */
@@ -98,10 +100,15 @@ async function oneRun(registry: BenchRegistry, into: SideRuns, run: { image: str
   loadSeconds: number; load: boolean }): Promise<void> {
   const ref = `docker://${registry.host}/${BENCH_REPOSITORY}:1`;
   const creds = registry.pushCreds === undefined ? [] : ['--dest-creds', registry.pushCreds];
-  into.push.push(await measure('skopeo', [...SKOPEO, '--dest-tls-verify=false', ...creds,
-    run.image, ref]));
-  into.pull.push(await measure('skopeo', [...SKOPEO, '--src-tls-verify=false', ref,
-    `oci:${run.pullDir}:x`]));
+  const withServerCpu = async <T>(work: () => Promise<T>) => {
+    const before = processCpuSeconds(registry.pid);
+    const result = await work();
+    return { ...result, serverCpuSeconds: processCpuSeconds(registry.pid) - before };
+  };
+  into.push.push(await withServerCpu(() => measure('skopeo', [...SKOPEO,
+    '--dest-tls-verify=false', ...creds, run.image, ref])));
+  into.pull.push(await withServerCpu(() => measure('skopeo', [...SKOPEO,
+    '--src-tls-verify=false', ref, `oci:${run.pullDir}:x`])));
   await rm(run.pullDir, { recursive: true, force: true });
 
   const url = `http://${registry.host}/v2/${BENCH_REPOSITORY}/manifests/1`;
@@ -110,11 +117,12 @@ async function oneRun(registry: BenchRegistry, into: SideRuns, run: { image: str
     return;
   }
 
-  const measured = await measure(process.execPath, [LOAD_SCRIPT, '--url', url, '--accept',
-    OCI_MANIFEST, '--connections', String(run.connections), '--seconds',
-    String(run.loadSeconds), '--out', run.out]);
+  const measured = await withServerCpu(() => measure(process.execPath, [LOAD_SCRIPT, '--url',
+    url, '--accept', OCI_MANIFEST, '--connections', String(run.connections), '--seconds',
+    String(run.loadSeconds), '--out', run.out]));
   const result = JSON.parse(await readFile(run.out, 'utf8')) as LoadResult;
-  into.load.push({ result, clientCpuSeconds: measured.cpuSeconds });
+  into.load.push({ result, clientCpuSeconds: measured.cpuSeconds,
+    serverCpuSeconds: measured.serverCpuSeconds });
 }
 
 /** Both registries must serve the very manifest that was pushed, anonymously. */
@@ -128,9 +136,10 @@ async function checkManifest(url: string, digest: string): Promise<void> {
 }
 
 function sideResult(runs: SideRuns, bytes: number): RegistrySide {
-  const copy = (series: Measurement[]) => {
+  const copy = (series: Copy[]) => {
     const summary = summarize(series);
-    return { ...summary, megabytesPerSecond: megabytesPerSecond(bytes, summary.seconds) };
+    return { ...summary, megabytesPerSecond: megabytesPerSecond(bytes, summary.seconds),
+      serverCpuSeconds: median(series.map((c) => c.serverCpuSeconds)) };
   };
   const side: RegistrySide = { push: copy(runs.push), pull: copy(runs.pull) };
   if (runs.load.length > 0) {
@@ -148,5 +157,7 @@ function loadSeries(runs: SideRuns['load']): LoadSeries {
     p99Ms: median(runs.map((r) => r.result.p99Ms)),
     errors: runs.reduce((sum, r) => sum + r.result.errors, 0),
     clientCpuSeconds: median(runs.map((r) => r.clientCpuSeconds)),
+    serverCpuMicros: median(runs.map((r) => r.result.answered > 0
+      ? (r.serverCpuSeconds / r.result.answered) * 1e6 : 0)),
   };
 }
