@@ -7,6 +7,7 @@ import type {
   TagRecord,
   UploadSession,
 } from './metadata.js';
+import type { Statement } from 'better-sqlite3';
 import { openRegistryDb, type Db } from './sqlite-open.js';
 import { SqliteUploadSessions } from './sqlite-uploads.js';
 
@@ -24,6 +25,9 @@ interface ManifestRow {
 export class SqliteMetadata implements RegistryMetadata {
   private readonly db: Db;
   private readonly sessions: SqliteUploadSessions;
+  // The pull path runs these on every request; compiling the SQL each time cost more than the
+  // query. Only statements run with get() are kept: an iterate() would hold one busy.
+  private readonly reads = new Map<string, Statement>();
 
   constructor(file: string) {
     this.db = openRegistryDb(file);
@@ -35,8 +39,7 @@ export class SqliteMetadata implements RegistryMetadata {
   }
 
   blobSize(repository: string, digest: string): number | undefined {
-    const row = this.db
-      .prepare('SELECT size FROM blob_links WHERE repository = ? AND digest = ?')
+    const row = this.read('SELECT size FROM blob_links WHERE repository = ? AND digest = ?')
       .get(repository, digest) as { size: number } | undefined;
     return row?.size;
   }
@@ -64,15 +67,13 @@ export class SqliteMetadata implements RegistryMetadata {
   }
 
   getManifest(repository: string, digest: string): ManifestRecord | undefined {
-    const row = this.db
-      .prepare('SELECT * FROM manifests WHERE repository = ? AND digest = ?')
+    const row = this.read('SELECT * FROM manifests WHERE repository = ? AND digest = ?')
       .get(repository, digest) as ManifestRow | undefined;
     return row === undefined ? undefined : toRecord(row);
   }
 
   resolveTag(repository: string, tag: string): string | undefined {
-    const row = this.db
-      .prepare('SELECT digest FROM tags WHERE repository = ? AND tag = ?')
+    const row = this.read('SELECT digest FROM tags WHERE repository = ? AND tag = ?')
       .get(repository, tag) as { digest: string } | undefined;
     return row?.digest;
   }
@@ -225,7 +226,18 @@ export class SqliteMetadata implements RegistryMetadata {
   }
 
   close(): void {
+    this.reads.clear();
     this.db.close();
+  }
+
+  private read(sql: string): Statement {
+    let statement = this.reads.get(sql);
+    if (statement === undefined) {
+      statement = this.db.prepare(sql);
+      this.reads.set(sql, statement);
+    }
+
+    return statement;
   }
 
   private hasRepository(repository: string): boolean {
