@@ -82,6 +82,11 @@ export interface AdvisoryReader {
   /** Every record with the source it came from, in id order. */
   allRecords(): Iterable<{ source: string; record: OsvRecord }>;
   status(): DbStatus;
+  /**
+   * A token that changes whenever the stored content does (every committed write), for
+   * callers that keep what they read in memory. Readers without one are never cached.
+   */
+  revision?(): string;
 }
 
 export interface AdvisoryWriter {
@@ -93,6 +98,8 @@ export interface AdvisoryWriter {
 }
 
 export interface AdvisoryStore extends AdvisoryReader {
+  /** See `AdvisoryReader.revision`; a store always has one. */
+  revision(): string;
   /**
    * Runs `work` in one write transaction: commits when it resolves, rolls back when it throws,
    * so readers see either the old or the new data and never a mix.

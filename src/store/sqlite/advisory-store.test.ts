@@ -98,6 +98,28 @@ describe('the SQLite advisory store', () => {
       .toThrow(expect.objectContaining({ code: 'DB_TOO_NEW' }));
   });
 
+  it('moves its revision on with every committed write, and only then', async () => {
+    const store = openAdvisoryStore(file, 'write');
+    const reader = openAdvisoryStore(file, 'read');
+    const start = reader.revision();
+    expect(store.revision()).toBe(start);
+
+    await store.write(async (w) => { w.put(record('R1'), 'test'); });
+    const written = reader.revision();
+    expect(written).not.toBe(start);
+    await expect(store.write(async (w) => {
+      w.put(record('R2'), 'test');
+      throw new Error('bad input');
+    })).rejects.toThrow('bad input');
+    expect(reader.revision()).toBe(written);
+    await store.write(async (w) => { w.put(record('R1'), 'test'); });
+    expect(reader.revision()).not.toBe(written);
+
+    const other = openAdvisoryStore(join(temp.dir, 'other.db'), 'write');
+    expect(other.revision()).not.toBe(start);
+    for (const open of [store, reader, other]) open.close();
+  });
+
   it('says what to do when there is no database yet', () => {
     expect(() => openAdvisoryStore(join(temp.dir, 'missing.db'), 'read'))
       .toThrow(expect.objectContaining({ code: 'DB_MISSING' }));

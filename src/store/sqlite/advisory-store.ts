@@ -7,6 +7,7 @@ import {
   type AdvisoryStore, type AdvisorySummary, type AdvisoryWriter, type AffectedRow,
   type DbStatus, type SourceState,
 } from '../../advisories/store.js';
+import { StoreError } from '../errors.js';
 import { selectIn, type StatementCache } from './batch.js';
 import { beginWrite, openDatabase, type Db } from './database.js';
 import { latestVersion } from './migrations.js';
@@ -22,10 +23,22 @@ function toAffectedRow(row: PackageRow, ecosystem: string): AffectedRow {
   const entry = JSON.parse(row.entry) as AffectedRow['entry'];
   const { versions } = row;
   // A cheap text search first; the list is parsed only when the quoted version occurs in it.
+  // A row asked again (kept in memory by a long-lived matcher) keeps the parsed list as a set.
+  let asked = 0;
+  let listed: Set<string> | undefined;
   const listsVersion = versions === null
     ? (version: string) => entry.versions?.includes(version) === true
-    : (version: string) => versions.includes(JSON.stringify(version))
-      && (JSON.parse(versions) as string[]).includes(version);
+    : (version: string) => {
+      asked += 1;
+      if (listed === undefined && asked > 1) {
+        listed = new Set(JSON.parse(versions) as string[]);
+      }
+
+      return listed === undefined
+        ? versions.includes(JSON.stringify(version))
+          && (JSON.parse(versions) as string[]).includes(version)
+        : listed.has(version);
+    };
   return { advisoryId: row.advisory_id, ecosystem, entry, listsVersion };
 }
 
@@ -48,12 +61,16 @@ export function openAdvisoryStore(file: string, mode: 'read' | 'write'): Advisor
 
 class SqliteAdvisoryStore implements AdvisoryStore {
   private readonly byPackage;
+  private readonly state;
   // Prepared `IN (…)` statements by SQL text, shared by the batch reads.
   private readonly statements: StatementCache = new Map();
 
   constructor(private readonly db: Db) {
     this.byPackage = db.prepare<[string, string], PackageRow>(
       'SELECT advisory_id, entry, versions FROM affected_packages WHERE ecosystem = ? AND name = ?',
+    );
+    this.state = db.prepare<[], { store_id: string; generation: number }>(
+      'SELECT store_id, generation FROM store_state WHERE id = 1',
     );
   }
 
@@ -109,6 +126,17 @@ class SqliteAdvisoryStore implements AdvisoryStore {
     }
   }
 
+  /** @throws StoreError `DB_FAILED` when the revision row is missing (a damaged file). */
+  revision(): string {
+    const row = this.state.get();
+    if (row === undefined) {
+      throw new StoreError('DB_FAILED', 'the advisory database has no revision row: '
+        + 'remove it and run `moat db update`');
+    }
+
+    return `${row.store_id}:${row.generation}`;
+  }
+
   status(): DbStatus {
     const read = this.db.transaction(() => readStatus(this.db));
     return read();
@@ -118,6 +146,9 @@ class SqliteAdvisoryStore implements AdvisoryStore {
     beginWrite(this.db);
     try {
       const result = await work(createWriter(this.db));
+      // Every write moves the revision on, even one that changed nothing: cheaper than
+      // tracking changes, and a reader merely reloads.
+      this.db.exec('UPDATE store_state SET generation = generation + 1 WHERE id = 1');
       this.db.exec('COMMIT');
       return result;
     } catch (err) {

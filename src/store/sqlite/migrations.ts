@@ -43,6 +43,21 @@ export const migrations: Migration[] = [
     version: 2,
     statements: ['ALTER TABLE affected_packages ADD COLUMN versions TEXT'],
   },
+  {
+    // A revision that every committed write moves on, so a process that keeps advisories in
+    // memory can tell cheaply whether they are still what the file holds. The random id tells
+    // one database file from another that happens to be at the same generation.
+    version: 3,
+    statements: [
+      `CREATE TABLE store_state (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        store_id TEXT NOT NULL,
+        generation INTEGER NOT NULL
+      )`,
+      `INSERT INTO store_state (id, store_id, generation)
+        VALUES (1, lower(hex(randomblob(16))), 0)`,
+    ],
+  },
 ];
 
 export const latestVersion = migrations.at(-1)?.version ?? 0;
