@@ -6,7 +6,7 @@ import type { AdvisoryReader, AffectedRow } from '../advisories/store.js';
 import type { Inventory, Warning } from '../inventory/model.js';
 import type { VersionScheme } from '../versions/scheme.js';
 import type { Finding } from './finding.js';
-import { buildFindings, type Hit } from './merge.js';
+import { buildFindings, type Hit, type LookupHit } from './merge.js';
 import { callSchemes } from './call-schemes.js';
 import { evaluateEntry, type RangeSchemes } from './range.js';
 import { lookupFor, type Lookup, type LookupOutcome } from './target.js';
@@ -86,7 +86,8 @@ export function matchInventory(
   return { findings, warnings, stats };
 }
 
-type RowSource = (ecosystem: string, name: string) => readonly AffectedRow[];
+/** The indexed rows of one package name in one ecosystem. */
+export type RowSource = (ecosystem: string, name: string) => readonly AffectedRow[];
 
 /**
  * Reads each ecosystem's rows for every name the inventory looks up in one batch, the first
@@ -115,11 +116,12 @@ function rowSource(outcomes: LookupOutcome[], reader: AdvisoryReader): RowSource
   };
 }
 
-function matchLookup(
+/** The hits of one look-up; `problem` says why an ecosystem of it could not be matched. */
+export function matchLookup(
   lookup: Lookup,
   rows: RowSource,
   schemesOf: (ecosystem: string) => RangeSchemes | undefined,
-  stats: MatchStats,
+  stats: Pick<MatchStats, 'gitRangesSkipped'>,
 ): { hits: LookupHit[]; problem?: string } {
   const hits = new Map<string, LookupHit>();
   let problem: string | undefined;
@@ -148,8 +150,6 @@ function matchLookup(
 
   return { hits: [...hits.values()], ...(problem === undefined ? {} : { problem }) };
 }
-
-type LookupHit = Omit<Hit, 'pkg' | 'lookup'>;
 
 function mergeHit(previous: LookupHit | undefined, next: LookupHit): LookupHit {
   if (previous === undefined) {

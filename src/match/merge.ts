@@ -9,9 +9,8 @@ import { compareSeverity, rateAdvisory, type Rating } from './severity.js';
 import type { Lookup } from './target.js';
 import { targetOf } from './target.js';
 
-export interface Hit {
-  pkg: Package;
-  lookup: Lookup;
+/** One advisory's verdict for one looked-up package version. */
+export interface LookupHit {
   ecosystem: string;
   advisoryId: string;
   entries: OsvAffected[];
@@ -19,28 +18,102 @@ export interface Hit {
   fixed: string[];
 }
 
+export interface Hit extends LookupHit {
+  pkg: Package;
+  lookup: Lookup;
+}
+
+/**
+ * A finding without its package: what one vulnerability means for one looked-up version, the
+ * same for every package that looks up that version. Shared, so never handed out as is.
+ */
+export type FindingTemplate = Omit<Finding, 'package' | 'layer' | 'suppressed'> & {
+  ecosystem: string;
+};
+
+/** True when the store returned the record and it is not withdrawn. */
+function isLive(id: string, records: ReadonlyMap<string, AdvisorySummary>): boolean {
+  return records.get(id)?.withdrawn === undefined && records.has(id);
+}
+
 /** Builds merged findings from hits; records missing from the store are dropped. */
 export function buildFindings(hits: Hit[], reader: AdvisoryReader): Finding[] {
   const records = reader.getSummaries(new Set(hits.map((h) => h.advisoryId)));
   const byPackage = new Map<Package, Hit[]>();
   for (const hit of hits) {
-    if (records.get(hit.advisoryId)?.withdrawn === undefined && records.has(hit.advisoryId)) {
+    if (isLive(hit.advisoryId, records)) {
       pushTo(byPackage, hit.pkg, hit);
     }
   }
 
   const findings: Finding[] = [];
   for (const group of byPackage.values()) {
+    const { pkg, lookup } = group[0] as Hit;
+    const target = targetOf(pkg);
     for (const cluster of clusterHits(group, records)) {
-      findings.push(toFinding(cluster, records));
+      findings.push(attachPackage(toTemplate(cluster, records), pkg, lookup, target));
     }
   }
 
   return findings;
 }
 
+/**
+ * The finding templates of one package's hits, in the order `buildFindings` gives them;
+ * `records` must hold the summaries of every hit that has one.
+ */
+export function buildTemplates(
+  hits: readonly LookupHit[],
+  records: ReadonlyMap<string, AdvisorySummary>,
+  rate: Rater = rateAdvisory,
+): FindingTemplate[] {
+  const live = hits.filter((hit) => isLive(hit.advisoryId, records));
+  return live.length === 0 ? []
+    : clusterHits(live, records).map((cluster) => toTemplate(cluster, records, rate));
+}
+
+/** Rates one entry of one record; `rateAdvisory`, or a caller's memo of it. */
+export type Rater = (record: AdvisorySummary, entry: OsvAffected) => Rating;
+
+/**
+ * A fresh finding of `pkg` from a shared template: its lists are copied, never shared.
+ * `target` is `targetOf(pkg)`, passed in so a package with many findings works it out once.
+ */
+export function attachPackage(
+  template: FindingTemplate,
+  pkg: Package,
+  lookup: Lookup,
+  target = targetOf(pkg),
+): Finding {
+  const { vulnerability: v } = template;
+  // Spreading the template's objects keeps their key order, which JSON output shows.
+  const finding: Finding = {
+    kind: template.kind,
+    vulnerability: { ...v, aliases: v.aliases.slice(), references: v.references.slice() },
+    package: lookup.advisoryName === undefined
+      ? { name: pkg.name, version: pkg.version, ecosystem: template.ecosystem, purl: pkg.purl,
+        target }
+      : { name: pkg.name, version: pkg.version, ecosystem: template.ecosystem, purl: pkg.purl,
+        advisoryName: lookup.advisoryName, target },
+    severity: template.severity,
+    severitySource: template.severitySource,
+    cvss: template.cvss.slice(),
+    status: template.status,
+    fixedVersions: template.fixedVersions.slice(),
+    fixState: template.fixState,
+  };
+  if (pkg.layer !== undefined) {
+    finding.layer = pkg.layer;
+  }
+
+  return finding;
+}
+
 /** Groups one package's hits into vulnerabilities; a folded advisory joins its CVE's group. */
-function clusterHits(hits: Hit[], records: Map<string, AdvisorySummary>): Hit[][] {
+function clusterHits<H extends LookupHit>(
+  hits: readonly H[],
+  records: ReadonlyMap<string, AdvisorySummary>,
+): H[][] {
   const parent = new Map<string, string>();
   const find = (id: string): string => {
     const up = parent.get(id);
@@ -70,7 +143,7 @@ function clusterHits(hits: Hit[], records: Map<string, AdvisorySummary>): Hit[][
     }
   }
 
-  const clusters = new Map<string, Hit[]>();
+  const clusters = new Map<string, H[]>();
   for (const hit of hits) {
     pushTo(clusters, find(hit.advisoryId), hit);
   }
@@ -101,11 +174,15 @@ function bestRating(ratings: Rating[]): Rating {
 // The ordering of String#localeCompare (ECMA-402 §19.1.1) without building a collator per call.
 const collator = new Intl.Collator();
 
-function toFinding(cluster: Hit[], records: Map<string, AdvisorySummary>): Finding {
+function toTemplate(
+  cluster: readonly LookupHit[],
+  records: ReadonlyMap<string, AdvisorySummary>,
+  rate: Rater = rateAdvisory,
+): FindingTemplate {
   const sorted = [...cluster].sort((a, b) =>
     primaryRank(a.advisoryId) - primaryRank(b.advisoryId)
     || collator.compare(a.advisoryId, b.advisoryId));
-  const first = sorted[0] as Hit;
+  const first = sorted[0] as LookupHit;
   const main = records.get(first.advisoryId) as AdvisorySummary;
   const all = sorted.map((h) => records.get(h.advisoryId) as AdvisorySummary);
 
@@ -115,13 +192,12 @@ function toFinding(cluster: Hit[], records: Map<string, AdvisorySummary>): Findi
   ids.delete(shown);
   const rating = bestRating(sorted.flatMap((hit) => {
     const record = records.get(hit.advisoryId) as AdvisorySummary;
-    return hit.entries.map((entry) => rateAdvisory(record, entry));
+    return hit.entries.map((entry) => rate(record, entry));
   }));
   const fixed = [...new Set(sorted.flatMap((h) => h.fixed))];
   const references = firstReferences(all, 50);
   const summary = all.map((r) => r.summary).find((s) => s !== undefined && s !== '');
 
-  const { pkg, lookup } = first;
   return {
     kind: all.some((r) => isMalicious(r.id)) ? 'malicious' : 'vulnerability',
     vulnerability: {
@@ -132,21 +208,13 @@ function toFinding(cluster: Hit[], records: Map<string, AdvisorySummary>): Findi
       ...(main.published === undefined ? {} : { published: main.published }),
       modified: main.modified,
     },
-    package: {
-      name: pkg.name,
-      version: pkg.version,
-      ecosystem: first.ecosystem,
-      purl: pkg.purl,
-      ...(lookup.advisoryName === undefined ? {} : { advisoryName: lookup.advisoryName }),
-      target: targetOf(pkg),
-    },
+    ecosystem: first.ecosystem,
     severity: rating.severity,
     severitySource: rating.source,
     cvss: rating.cvss,
     status: sorted.some((h) => h.status === 'affected') ? 'affected' : 'unknown',
     fixedVersions: fixed,
     fixState: fixed.length > 0 ? 'fixed' : 'not-fixed',
-    ...(pkg.layer === undefined ? {} : { layer: pkg.layer }),
   };
 }
 

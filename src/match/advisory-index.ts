@@ -1,0 +1,89 @@
+// What one revision of the advisory store holds for the packages asked about so far: each
+// package name's indexed rows and each record's summary, read once, parsed once and kept, so
+// later matches of the same packages read nothing from the store.
+import type { OsvAffected } from '../advisories/osv.js';
+import type { AdvisoryReader, AdvisorySummary, AffectedRow } from '../advisories/store.js';
+import { rateAdvisory, type Rating } from './severity.js';
+
+export class AdvisoryIndex {
+  private readonly rows = new Map<string, Map<string, readonly AffectedRow[]>>();
+  private readonly found = new Map<string, AdvisorySummary>();
+  // Ids the store had no summary for, so they are not asked for again.
+  private readonly missing = new Set<string>();
+  // An entry belongs to one record, so its rating is computed once per index.
+  private readonly ratings = new WeakMap<OsvAffected, Rating>();
+  private held = 0;
+
+  /** `revision` is the store's revision the index was read from; undefined when unknown. */
+  constructor(readonly revision: string | undefined) {}
+
+  /** How many package names (found in the store or not) the index holds. */
+  get names(): number {
+    return this.held;
+  }
+
+  /** Every record summary read so far, by id; ids without a stored record are absent. */
+  get summaries(): ReadonlyMap<string, AdvisorySummary> {
+    return this.found;
+  }
+
+  /** `rateAdvisory`, remembered per entry; shared, so callers must not change the result. */
+  readonly rate = (record: AdvisorySummary, entry: OsvAffected): Rating => {
+    let rating = this.ratings.get(entry);
+    if (rating === undefined) {
+      rating = rateAdvisory(record, entry);
+      this.ratings.set(entry, rating);
+    }
+
+    return rating;
+  };
+
+  holds(ecosystem: string, name: string): boolean {
+    return this.rows.get(ecosystem)?.has(name) === true;
+  }
+
+  /** The rows of a name; empty for a name not in the store or not loaded. */
+  rowsOf(ecosystem: string, name: string): readonly AffectedRow[] {
+    return this.rows.get(ecosystem)?.get(name) ?? [];
+  }
+
+  /** Reads the rows of every name in `names` not held yet, in one batch. */
+  loadRows(reader: AdvisoryReader, ecosystem: string, names: Iterable<string>): void {
+    let byName = this.rows.get(ecosystem);
+    if (byName === undefined) {
+      byName = new Map();
+      this.rows.set(ecosystem, byName);
+    }
+
+    const known = byName;
+    const wanted = [...new Set(names)].filter((name) => !known.has(name));
+    if (wanted.length === 0) {
+      return;
+    }
+
+    const read = reader.affectedForNames(ecosystem, wanted);
+    for (const name of wanted) {
+      known.set(name, read.get(name) ?? []);
+    }
+
+    this.held += wanted.length;
+  }
+
+  /** Reads the summaries of every id in `ids` not asked for yet, in one batch. */
+  loadSummaries(reader: AdvisoryReader, ids: Iterable<string>): void {
+    const wanted = [...new Set(ids)].filter((id) => !this.found.has(id) && !this.missing.has(id));
+    if (wanted.length === 0) {
+      return;
+    }
+
+    const read = reader.getSummaries(wanted);
+    for (const id of wanted) {
+      const summary = read.get(id);
+      if (summary === undefined) {
+        this.missing.add(id);
+      } else {
+        this.found.set(id, summary);
+      }
+    }
+  }
+}
