@@ -1,12 +1,13 @@
 // The two registries of the registry benchmark, each on a fresh data dir so that every push is
-// a real upload: the reference registry (Debian's docker-registry, anonymous, access log off)
-// and `moat serve` (log level warn, a public project and a user with publisher rights there).
+// a real upload: the reference registry (Debian's docker-registry, anonymous, with the blob
+// descriptor cache that Debian's packaged config turns on, log level error, access log off) and
+// `moat serve` (log level warn, a public project and a user with publisher rights there).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { startRegistry } from '../testing/registry.js';
 import { makeTempDir } from '../testing/requirements.js';
 import { run } from '../testing/run.js';
 import { parseProcStatCpu } from './registry-stats.js';
@@ -28,16 +29,49 @@ export const BENCH_REPOSITORY = `${BENCH_PROJECT}/img`;
 const PUBLISHER = 'bench-publisher';
 const READY_TIMEOUT_MS = 20_000;
 
-/** Starts the reference registry. Throws with its log when it does not start. */
+/**
+ * Starts the reference registry on a fresh data dir. Its config is the one
+ * src/testing/registry.ts writes plus Debian's `cache: {blobdescriptor: inmemory}`, so it runs
+ * as packaged. Throws with its log when it does not start.
+ */
 export async function startReference(): Promise<BenchRegistry> {
-  const registry = await startRegistry();
-  const pid = childPid('docker-registry');
-  if (pid === undefined) {
-    await registry.stop();
-    throw new Error('the docker-registry process was not found among this process\'s children');
-  }
+  const { dir, cleanup } = await makeTempDir('bench-reference');
+  const host = `127.0.0.1:${await freePort()}`;
+  const config = [
+    'version: 0.1',
+    'log: {level: error, accesslog: {disabled: true}}',
+    `storage: {cache: {blobdescriptor: inmemory}, filesystem: {rootdirectory: ${join(dir,
+      'data')}}, delete: {enabled: true}}`,
+    `http: {addr: "${host}"}`,
+  ].join('\n');
+  await writeFile(join(dir, 'registry.yml'), `${config}\n`);
+  const child = spawn('docker-registry', ['serve', join(dir, 'registry.yml')], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  return started(child, host, '/v2/', 'docker-registry', cleanup);
+}
 
-  return { host: registry.host, pid, stop: () => registry.stop() };
+/** Waits for `path` to answer 200, or stops the child and throws with its log. */
+async function started(child: ChildProcess, host: string, path: string, what: string,
+  cleanup: () => Promise<void>): Promise<BenchRegistry & { log: () => string }> {
+  let log = '';
+  child.stderr?.setEncoding('utf8').on('data', (t: string) => (log = (log + t).slice(-8000)));
+  const stop = async () => {
+    await stopChild(child);
+    await cleanup();
+  };
+
+  try {
+    if (child.pid === undefined) {
+      throw new Error(`${what} did not start`);
+    }
+
+    await waitReady(`http://${host}${path}`, child, what, () => log);
+    return { host, pid: child.pid, stop, log: () => log };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
 }
 
 /**
@@ -54,48 +88,41 @@ export async function startMoat(moatBin: string): Promise<BenchRegistry> {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, MOAT_ADMIN_PASSWORD: adminPassword, MOAT_LOG_LEVEL: 'warn' },
   });
-  let log = '';
-  child.stderr?.setEncoding('utf8').on('data', (t: string) => (log = (log + t).slice(-8000)));
-  const stop = async () => {
-    await stopChild(child);
-    await cleanup();
-  };
-
+  const server = await started(child, host, '/api/health', 'moat serve', cleanup);
   try {
-    if (child.pid === undefined) {
-      throw new Error('moat serve did not start');
-    }
-
-    await waitHealthy(host, child, () => log);
     const moat = (args: string[], input?: string) => run(process.execPath,
       [moatBin, ...args, '--data', data], { secrets: [password], ...(input ? { input } : {}) });
     await moat(['project', 'create', BENCH_PROJECT, '--public']);
     await moat(['user', 'add', PUBLISHER, '--password-stdin'], `${password}\n`);
     await moat(['user', 'grant', PUBLISHER, 'publisher', BENCH_PROJECT]);
   } catch (err) {
-    await stop();
-    throw err;
+    await server.stop();
+    throw new Error(`setting up moat serve failed: ${server.log()}`, { cause: err });
   }
 
-  return { host, pushCreds: `${PUBLISHER}:${password}`, pid: child.pid ?? 0, stop };
+  return { host, pushCreds: `${PUBLISHER}:${password}`, pid: server.pid, stop: server.stop };
 }
 
-async function waitHealthy(host: string, child: ChildProcess, log: () => string): Promise<void> {
+// Limitation: another process may take the free port before the server binds it; the bench
+// then fails with the server's log rather than retrying (or, if that process answers the same
+// path with 200, measures it: run the bench on a machine without other registries starting).
+async function waitReady(url: string, child: ChildProcess, what: string, log: () => string):
+  Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
-      throw new Error(`moat serve exited with ${child.exitCode}: ${log()}`);
+      throw new Error(`${what} exited with ${child.exitCode}: ${log()}`);
     }
 
-    const ok = await fetch(`http://${host}/api/health`).then((r) => r.ok, () => false);
+    const ok = await fetch(url).then((r) => r.ok, () => false);
     if (ok) {
       return;
     }
 
-    await new Promise((done) => setTimeout(done, 100));
+    await new Promise((done) => setTimeout(done, 50));
   }
 
-  throw new Error(`moat serve did not answer on ${host} in ${READY_TIMEOUT_MS} ms: ${log()}`);
+  throw new Error(`${what} did not answer on ${url} in ${READY_TIMEOUT_MS} ms: ${log()}`);
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {
@@ -127,29 +154,4 @@ const TICKS_PER_SECOND = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'u
 /** User + system CPU seconds a running process has used. Throws when it is gone. */
 export function processCpuSeconds(pid: number): number {
   return parseProcStatCpu(readFileSync(`/proc/${pid}/stat`, 'utf8'), TICKS_PER_SECOND);
-}
-
-// Limitation: src/testing/registry.ts keeps the registry's process to itself, so it is found
-// as this process's only child of that name; the bench runs one reference registry at a time.
-function childPid(command: string): number | undefined {
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) {
-      continue;
-    }
-
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-    } catch {
-      continue;
-    }
-
-    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    if (name === command && ppid === process.pid) {
-      return Number(entry);
-    }
-  }
-
-  return undefined;
 }
