@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Control } from '../catalog/control.js';
 import { loadCatalog } from '../catalog/load.js';
+import { workloadManifest } from '../../bench/posture-manifests.js';
+import { sortFindings } from '../finding.js';
 import type { Standard } from '../standards.js';
 import { auditManifests, DEFAULT_CDE_LABEL, DEFAULT_SANDBOX_RUNTIMES } from './audit.js';
 
@@ -256,5 +258,29 @@ spec:
       'spec.jobTemplate.spec.template.spec.initContainers[0].securityContext.privileged',
       'spec.jobTemplate.spec.template.spec.ephemeralContainers[0].securityContext.privileged',
     ]);
+  });
+});
+
+describe('auditManifests over many inputs', () => {
+  it('orders findings as sortFindings does, also for a file read twice', () => {
+    const docs = (from: number): string =>
+      [0, 1, 2].map((i) => workloadManifest(from + i)).join('---\n');
+    const inputs = [
+      { file: 'z/last.yaml', text: docs(0) },
+      { file: 'a/first.yaml', text: docs(3) },
+      { file: 'm/twice.yaml', text: docs(6) },
+      { file: 'b/pod.yaml', text: RESTRICTED_POD.replace('runAsNonRoot: true', 'hostPID: true') },
+      { file: 'm/twice.yaml', text: docs(9) },
+    ];
+    const report = auditManifests(inputs, {
+      standard: 'moat',
+      catalog,
+      cdeLabel: DEFAULT_CDE_LABEL,
+      sandboxRuntimes: DEFAULT_SANDBOX_RUNTIMES,
+      allowedRegistries: ['registry.bank.example'],
+    });
+    expect(report.findings.length).toBeGreaterThan(100);
+    expect(new Set(report.findings.map((f) => f.file)).size).toBe(4);
+    expect(report.findings).toEqual(sortFindings(report.findings));
   });
 });

@@ -4,9 +4,15 @@
 // the same report.
 import type { Control } from '../catalog/control.js';
 import type { AuditNote, AuditReport, PostureFinding } from '../finding.js';
-import { sortFindings } from '../finding.js';
 import { controlsFor, type Standard } from '../standards.js';
 import { K8S_CHECKS } from './checks/index.js';
+import {
+  byLineSeverityControl,
+  FINDING_FIELDS,
+  groupByFile,
+  sortCompact,
+  type CompactFindings,
+} from './compact.js';
 import { DEFAULT_LIMITS, parseDocuments, type ParseLimits } from './documents.js';
 import { formatPath } from './path.js';
 import { buildPodContext, type Check, type K8sCheckOptions } from './pod.js';
@@ -33,14 +39,6 @@ export const DEFAULT_SANDBOX_RUNTIMES = [
   'kata-fc',
   'kata-clh',
 ];
-
-/**
- * One input's findings as a flat list of primitives, FINDING_FIELDS per finding: control index
- * (into the judged controls), kind, name, namespace, container, path, line, message. Cheap to
- * copy between threads; the constant parts (title, severity, fix) are joined back in once.
- */
-export type CompactFindings = (string | number | undefined)[];
-const FINDING_FIELDS = 8;
 
 export interface InputResult {
   findings: CompactFindings;
@@ -91,13 +89,13 @@ export function auditInput(
   }
 
   return {
-    findings,
+    findings: sortCompact(findings, controls),
     notes: [...parsed.notes, ...extracted.notes],
     subjects: extracted.workloads.length,
   };
 }
 
-/** Joins the inputs' results, in input order, into the report. */
+/** Joins the inputs' results into the report, its findings in sortFindings order. */
 export function assembleReport(
   inputs: readonly ManifestInput[],
   results: readonly InputResult[],
@@ -105,42 +103,64 @@ export function assembleReport(
   options: K8sAuditOptions,
 ): AuditReport {
   const notes = leadingNotes(controls, options);
-  const findings: PostureFinding[] = [];
   let subjects = 0;
-  results.forEach((result, i) => {
-    const file = (inputs[i] as ManifestInput).file;
+  for (const result of results) {
     notes.push(...result.notes);
     subjects += result.subjects;
-    const list = result.findings;
-    for (let at = 0; at < list.length; at += FINDING_FIELDS) {
-      const control = controls[list[at] as number] as Control;
-      findings.push({
-        controlId: control.id,
-        severity: control.severity,
-        title: control.title,
-        subject: {
-          kind: list[at + 1] as string,
-          name: list[at + 2] as string,
-          namespace: list[at + 3] as string | undefined,
-        },
-        container: list[at + 4] as string | undefined,
-        path: list[at + 5] as string,
-        file,
-        line: list[at + 6] as number | undefined,
-        message: list[at + 7] as string,
-        fix: control.remediation,
-      });
+  }
+
+  const findings: PostureFinding[] = [];
+  for (const group of groupByFile(inputs.map((input) => input.file))) {
+    const start = findings.length;
+    for (const i of group) {
+      const file = (inputs[i] as ManifestInput).file;
+      expandFindings((results[i] as InputResult).findings, file, controls, findings);
     }
-  });
+
+    // A file read twice: its inputs' sorted runs interleave by line.
+    if (group.length > 1) {
+      const merged = findings.splice(start).sort(byLineSeverityControl);
+      for (const finding of merged) {
+        findings.push(finding);
+      }
+    }
+  }
 
   return {
     target: 'kubernetes',
     standard: options.standard,
     controls: controls.map((c) => c.id),
     subjects,
-    findings: sortFindings(findings),
+    findings,
     notes,
   };
+}
+
+function expandFindings(
+  list: CompactFindings,
+  file: string,
+  controls: Control[],
+  out: PostureFinding[],
+): void {
+  for (let at = 0; at < list.length; at += FINDING_FIELDS) {
+    const control = controls[list[at] as number] as Control;
+    out.push({
+      controlId: control.id,
+      severity: control.severity,
+      title: control.title,
+      subject: {
+        kind: list[at + 1] as string,
+        name: list[at + 2] as string,
+        namespace: list[at + 3] as string | undefined,
+      },
+      container: list[at + 4] as string | undefined,
+      path: list[at + 5] as string,
+      file,
+      line: list[at + 6] as number | undefined,
+      message: list[at + 7] as string,
+      fix: control.remediation,
+    });
+  }
 }
 
 export function auditManifests(inputs: ManifestInput[], options: K8sAuditOptions): AuditReport {

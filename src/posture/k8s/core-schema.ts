@@ -39,25 +39,39 @@ function toFloat(text: string): number {
   return Number.parseFloat(text);
 }
 
+// Most plain scalars are keys and words (`name`, `image`, `IfNotPresent`): a look at the first
+// character rules them out before any pattern runs. Each test only ever answers false early.
+const mayBeNull = (c: number, length: number): boolean =>
+  length === 0 || (length <= 4 && (c === 0x7e || c === 0x6e || c === 0x4e)); // ~ n N
+const mayBeBool = (c: number, length: number): boolean =>
+  (length === 4 || length === 5) && (c === 0x74 || c === 0x54 || c === 0x66 || c === 0x46);
+const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
+const mayBeInt = (c: number): boolean => isDigit(c) || c === 0x2b || c === 0x2d; // + -
+const mayBeFloat = (c: number): boolean => mayBeInt(c) || c === 0x2e; // .
+
 const types = [
   new Type('tag:yaml.org,2002:null', {
     kind: 'scalar',
-    resolve: (data: string | null) => data === null || NULL.test(data),
+    resolve: (data: string | null) =>
+      data === null || (mayBeNull(data.charCodeAt(0), data.length) && NULL.test(data)),
     construct: () => null,
   }),
   new Type('tag:yaml.org,2002:bool', {
     kind: 'scalar',
-    resolve: (data: string | null) => data !== null && BOOL.test(data),
+    resolve: (data: string | null) =>
+      data !== null && mayBeBool(data.charCodeAt(0), data.length) && BOOL.test(data),
     construct: (data: string) => data[0] === 't' || data[0] === 'T',
   }),
   new Type('tag:yaml.org,2002:int', {
     kind: 'scalar',
-    resolve: (data: string | null) => data !== null && INT.test(data),
+    resolve: (data: string | null) =>
+      data !== null && mayBeInt(data.charCodeAt(0)) && INT.test(data),
     construct: toInt,
   }),
   new Type('tag:yaml.org,2002:float', {
     kind: 'scalar',
-    resolve: (data: string | null) => data !== null && FLOAT.test(data),
+    resolve: (data: string | null) =>
+      data !== null && mayBeFloat(data.charCodeAt(0)) && FLOAT.test(data),
     construct: toFloat,
   }),
 ];

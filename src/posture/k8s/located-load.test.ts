@@ -93,6 +93,7 @@ describe('loadLocated', () => {
     ['a scalar document', 'just text\n---\n- 1\n- 2\n'],
     ['CRLF line ends', 'kind: Pod\r\nspec:\r\n  hostPID: true\r\n'],
     ['no final newline', 'kind: Pod\nspec:\n  hostIPC: true'],
+    ['a ! and a % inside words', 'a: wow!\nb: 100%\nc: x !\nd: "!x"\n'],
   ])('reads %s like the yaml path', (_name, text) => {
     expect(loadLocated(text, 100)).toBeDefined();
     expectSameReading(text);
@@ -101,7 +102,10 @@ describe('loadLocated', () => {
   it.each([
     ['anchors and aliases', 'a: &x {p: 1}\nb: *x\n'],
     ['tags', 'a: !!str 1\n'],
+    ['a tag that opens the input', '!!map {a: 1}\n'],
+    ['a tag in a flow sequence', 'a: [x,!!str 1]\n'],
     ['directives', '%YAML 1.2\n---\na: 1\n'],
+    ['a directive after a CR line end', 'a: 1\r%TAG ! tag:x,2000:\r---\rb: 2\r'],
     ['a byte order mark', '\ufeffa: 1\n'],
     ['a duplicate key', 'a: 1\na: 2\n'],
     ['invalid YAML', 'a: [unclosed\n'],

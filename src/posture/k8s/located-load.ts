@@ -19,13 +19,14 @@ export interface LocatedDocument {
 
 // Could start a tag or a directive; a false match only costs speed. Anchors (and so aliases)
 // are caught as they are read, from js-yaml's anchor map.
-const UNUSUAL = /(?:^|[\s,[\]{}])![^\s,[\]{}]|^%/m;
+const SEPARATOR = /[\s,[\]{}]/;
+const LINE_END = /[\n\r\u2028\u2029]/;
 
 const KINDS: Record<string, number> = { mapping: MAPPING, sequence: SEQUENCE };
 
 /** Loads every document, or undefined when the input needs the `yaml` path. */
 export function loadLocated(text: string, maxDocuments: number): LocatedDocument[] | undefined {
-  if (text.charCodeAt(0) === 0xfeff || UNUSUAL.test(text)) {
+  if (text.charCodeAt(0) === 0xfeff || mayHaveTagOrDirective(text)) {
     return undefined;
   }
 
@@ -73,6 +74,28 @@ export function loadLocated(text: string, maxDocuments: number): LocatedDocument
   }
 
   return located;
+}
+
+/**
+ * True when a `!` follows a separator (or the start) and precedes a non-separator, or a `%`
+ * starts a line: what /(?:^|[\s,[\]{}])![^\s,[\]{}]|^%/m matches, found with indexOf, since
+ * manifests rarely hold either character and a pattern scan of megabytes is not free.
+ */
+function mayHaveTagOrDirective(text: string): boolean {
+  for (let at = text.indexOf('!'); at !== -1; at = text.indexOf('!', at + 1)) {
+    const before = at === 0 || SEPARATOR.test(text.charAt(at - 1));
+    if (before && at + 1 < text.length && !SEPARATOR.test(text.charAt(at + 1))) {
+      return true;
+    }
+  }
+
+  for (let at = text.indexOf('%'); at !== -1; at = text.indexOf('%', at + 1)) {
+    if (at === 0 || LINE_END.test(text.charAt(at - 1))) {
+      return true;
+    }
+  }
+
+  return false;
 }
 
 /**
