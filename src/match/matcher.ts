@@ -9,6 +9,7 @@ import { callSchemes } from './call-schemes.js';
 import type { Finding } from './finding.js';
 import { matchLookup, type MatchOptions, type MatchResult, type MatchStats } from './match.js';
 import { attachPackage, buildTemplates, type FindingTemplate } from './merge.js';
+import { LookupMap } from './lookup-map.js';
 import { lookupFor, targetOf, type Lookup, type LookupOutcome } from './target.js';
 
 export interface MatcherOptions extends MatchOptions {
@@ -28,7 +29,7 @@ interface Verdicts {
 /** What is kept for one store revision: the index and the verdicts read from it. */
 interface Generation {
   index: AdvisoryIndex;
-  verdicts: Map<string, Verdicts>;
+  verdicts: LookupMap<Verdicts>;
 }
 
 const defaultMaxLookups = 200_000;
@@ -56,9 +57,8 @@ export class AdvisoryMatcher {
   match(inventory: Inventory, reader: AdvisoryReader): MatchResult {
     const generation = this.generationFor(reader);
     const outcomes = inventory.packages.map((pkg) => lookupFor(pkg, inventory.os));
-    const keys = outcomes.map((o) => ('lookup' in o ? lookupKey(o.lookup) : ''));
-    const verdicts = this.verdictsOf(outcomes, keys, generation, reader);
-    return assemble(inventory.packages, outcomes, keys, verdicts);
+    const verdicts = this.verdictsOf(outcomes, generation, reader);
+    return assemble(inventory.packages, outcomes, verdicts);
   }
 
   /** Drops everything kept, so the next call reads the store afresh. */
@@ -67,6 +67,8 @@ export class AdvisoryMatcher {
   }
 
   private generationFor(reader: AdvisoryReader): Generation {
+    // Read before any row: a write committed mid-call makes the next call's revision differ,
+    // so rows read after it are never kept past that call.
     const revision = reader.revision?.();
     const kept = this.generation;
     if (revision !== undefined && kept !== undefined && kept.index.revision === revision
@@ -74,62 +76,68 @@ export class AdvisoryMatcher {
       return kept;
     }
 
-    const fresh = { index: new AdvisoryIndex(revision), verdicts: new Map<string, Verdicts>() };
+    const fresh = { index: new AdvisoryIndex(revision), verdicts: new LookupMap<Verdicts>() };
     // A reader without a revision cannot say when its content changes: nothing is kept.
     this.generation = revision === undefined ? undefined : fresh;
     return fresh;
   }
 
-  /** The verdicts of every look-up of this call, from the cache or worked out now. */
+  /** The verdicts of each package's look-up (by package index), kept or worked out now. */
   private verdictsOf(
     outcomes: LookupOutcome[],
-    keys: string[],
     generation: Generation,
     reader: AdvisoryReader,
-  ): Map<string, Verdicts> {
-    const wanted = new Map<string, Verdicts>();
-    const fresh = new Map<string, Lookup>();
-    outcomes.forEach((outcome, i) => {
-      const key = keys[i] as string;
-      if (!('lookup' in outcome) || wanted.has(key) || fresh.has(key)) {
+  ): (Verdicts | undefined)[] {
+    const found: (Verdicts | undefined)[] = new Array<Verdicts | undefined>(outcomes.length);
+    const fresh: Lookup[] = [];
+    const slots = new LookupMap<number>();
+    const waiting: { at: number; slot: number }[] = [];
+    outcomes.forEach((outcome, at) => {
+      if (!('lookup' in outcome)) {
         return;
       }
 
-      const kept = generation.verdicts.get(key);
-      if (kept === undefined) {
-        fresh.set(key, outcome.lookup);
-      } else {
-        wanted.set(key, kept);
+      const { lookup } = outcome;
+      const kept = generation.verdicts.get(lookup);
+      if (kept !== undefined) {
+        found[at] = kept;
+        return;
       }
+
+      let slot = slots.get(lookup);
+      if (slot === undefined) {
+        slot = fresh.push(lookup) - 1;
+        slots.set(lookup, slot);
+      }
+
+      waiting.push({ at, slot });
     });
 
-    if (fresh.size === 0) {
-      return wanted;
+    if (fresh.length === 0) {
+      return found;
     }
 
     const made = this.resolve(fresh, generation.index, reader);
-    if (generation.verdicts.size + made.size > this.maxLookups) {
+    for (const { at, slot } of waiting) {
+      found[at] = made[slot];
+    }
+
+    if (generation.verdicts.size + made.length > this.maxLookups) {
       generation.verdicts.clear();
     }
 
-    for (const [key, found] of made) {
-      wanted.set(key, found);
+    fresh.forEach((lookup, slot) => {
       if (generation.verdicts.size < this.maxLookups) {
-        generation.verdicts.set(key, found);
+        generation.verdicts.set(lookup, made[slot] as Verdicts);
       }
-    }
-
-    return wanted;
+    });
+    return found;
   }
 
   /** Evaluates look-ups not seen before, reading what the index lacks in batches. */
-  private resolve(
-    fresh: Map<string, Lookup>,
-    index: AdvisoryIndex,
-    reader: AdvisoryReader,
-  ): Map<string, Verdicts> {
+  private resolve(fresh: Lookup[], index: AdvisoryIndex, reader: AdvisoryReader): Verdicts[] {
     const names = new Map<string, Set<string>>();
-    for (const lookup of fresh.values()) {
+    for (const lookup of fresh) {
       for (const ecosystem of lookup.ecosystems) {
         const set = names.get(ecosystem) ?? new Set<string>();
         names.set(ecosystem, set.add(lookup.name));
@@ -144,58 +152,51 @@ export class AdvisoryMatcher {
       return index.rowsOf(ecosystem, name);
     };
     const schemesOf = callSchemes(this.options.schemeFor);
-    const matched = [...fresh].map(([key, lookup]) => {
+    const matched = fresh.map((lookup) => {
       const stats = { gitRangesSkipped: 0 };
-      return { key, stats, ...matchLookup(lookup, rows, schemesOf, stats) };
+      return { stats, ...matchLookup(lookup, rows, schemesOf, stats) };
     });
 
     index.loadSummaries(reader, matched.flatMap((m) => m.hits.map((hit) => hit.advisoryId)));
-    return new Map(matched.map(({ key, stats, hits, problem }) => [key, {
+    return matched.map(({ stats, hits, problem }) => ({
       templates: buildTemplates(hits, index.summaries, index.rate),
       gitRangesSkipped: stats.gitRangesSkipped,
       ...(problem === undefined ? {} : { problem }),
-    }]));
+    }));
   }
-}
-
-function lookupKey(lookup: Lookup): string {
-  return JSON.stringify([lookup.ecosystems, lookup.name, lookup.version]);
 }
 
 /** Findings, warnings and stats in the order and form `matchInventory` gives them. */
 function assemble(
   packages: Package[],
   outcomes: LookupOutcome[],
-  keys: string[],
-  verdicts: Map<string, Verdicts>,
+  verdicts: (Verdicts | undefined)[],
 ): MatchResult {
   const stats: MatchStats = {
     packages: packages.length, packagesSkipped: 0, gitRangesSkipped: 0, unknownVersions: 0,
   };
   const problems = new Map<string, number>();
-  const counted = new Set<string>();
+  const counted = new Set<Verdicts>();
   // The same package object listed twice yields its findings once, as `buildFindings` does.
   const seen = new Set<Package>();
   const findings: Finding[] = [];
 
   packages.forEach((pkg, i) => {
     const outcome = outcomes[i] as LookupOutcome;
-    const problem = 'problem' in outcome
-      ? outcome.problem
-      : verdicts.get(keys[i] as string)?.problem;
+    const found = verdicts[i];
+    const problem = 'problem' in outcome ? outcome.problem : found?.problem;
     if (problem !== undefined) {
       stats.packagesSkipped += 1;
       problems.set(problem, (problems.get(problem) ?? 0) + 1);
     }
 
-    if (!('lookup' in outcome)) {
+    if (!('lookup' in outcome) || found === undefined) {
       return;
     }
 
-    const key = keys[i] as string;
-    const found = verdicts.get(key) as Verdicts;
-    if (!counted.has(key)) {
-      counted.add(key);
+    // Look-ups shared by several packages count their skipped ranges once, as before.
+    if (!counted.has(found)) {
+      counted.add(found);
       stats.gitRangesSkipped += found.gitRangesSkipped;
     }
 
