@@ -1,15 +1,22 @@
 import { describe, expect, it } from 'vitest';
+import type { MatchingRun, MatchingWay } from './vuln-match.js';
 import { formatVulnBench, type VulnBenchResult } from './vuln-report.js';
 
 const summary = (seconds: number) =>
   ({ seconds, all: [seconds], cpuSeconds: seconds, peakRssKiB: 200 * 1024 });
 
+const run = (way: MatchingWay, warmMs: number): MatchingRun => ({
+  way, packages: 10_000, findings: 25_137, digest: 'd', openMs: 3, coldMs: 900, coldCpuMs: 950,
+  coldReadMs: 400, warmMs, warmCpuMs: warmMs, warmReadMs: 20, warmAll: [warmMs, warmMs + 1],
+  rssMiB: 300,
+});
+
 const result = (warmMs: number, scanSeconds?: number): VulnBenchResult => ({
   date: '2026-01-01T00:00:00.000Z',
   mode: 'full',
   import: { files: 8, seconds: 11.2, cpuSeconds: 9.5, peakRssKiB: 150 * 1024, dbBytes: 3 << 27 },
-  matching: { packages: 10_000, findings: 25_137, openMs: 3, coldMs: 900, coldCpuMs: 950, warmMs, warmCpuMs: warmMs, warmReadMs: 20,
-    warmAll: [warmMs, warmMs + 1] },
+  matching: { packages: 10_000, findings: 25_137, identical: true,
+    runs: [run('one-shot', 2_000), run('held', warmMs), run('held-no-verdicts', 700)] },
   ...(scanSeconds === undefined ? {} : {
     scan: { reference: 'oci:/x:full', baseline: summary(10), moat: summary(scanSeconds),
       ratio: scanSeconds / 10 },
@@ -20,7 +27,8 @@ describe('formatVulnBench', () => {
   it('shows each measure with its target met or missed', () => {
     const text = formatVulnBench(result(80, 12));
     expect(text).toContain('| database size | 384 MiB |');
-    expect(text).toMatch(/median of 2 warm calls \| 80 ms \(met\)/);
+    expect(text).toMatch(/same inventory again: median of 2 warm calls \| 80 ms .*\(met\)/);
+    expect(text).toContain('25,137, identical in every way of matching');
     expect(text).toMatch(/11\.2 s wall.*\(met\)/);
     expect(text).toContain('1.20× (met)');
     expect(text).toContain('25,137');

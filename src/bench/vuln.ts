@@ -1,22 +1,19 @@
 // The advisory benchmark: `moat db import` of all the shared OSV data into a fresh cache dir,
-// matching a 10,000-package inventory in-process (cold first call and warm median), and, given
-// an image, `moat scan` against the `tar -xzf` floor. Run alone:
+// matching a 10,000-package inventory (each way of matching in a fresh process: cold first
+// call, warm median), and, given an image, `moat scan` against the `tar -xzf` floor. Alone:
 //
 //   npm run build && node dist/bench/vuln.js [--quick] [--runs N] [--no-image]
+import { execFile } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import type { AdvisoryReader } from '../advisories/store.js';
-import { openAdvisoryStore } from '../store/sqlite/advisory-store.js';
-import { matchInventory } from '../match/match.js';
-import { getScheme } from '../versions/registry.js';
+import { parseArgs, promisify } from 'node:util';
 import { repoRoot } from '../testing/cache.js';
 import { measure, summarize, type Measurement } from './measure.js';
 import { measureTarBaseline } from './vuln-baseline.js';
-import { benchInventory } from './vuln-inventory.js';
+import { matchingWays, type MatchingRun } from './vuln-match.js';
 import { formatVulnBench, type VulnBenchResult } from './vuln-report.js';
 
 export { formatVulnBench, type VulnBenchResult } from './vuln-report.js';
@@ -32,6 +29,7 @@ export interface VulnBenchOptions {
 }
 
 const DB_FILE = 'advisories.db';
+const execFileAsync = promisify(execFile);
 
 /**
  * Runs the three measurements once each (matching and scan N times).
@@ -69,76 +67,28 @@ function databaseBytes(cacheDir: string): number {
     .reduce((total, f) => total + statSync(join(cacheDir, f)).size, 0);
 }
 
+/** Each way of matching in its own fresh process, one after the other. */
 async function benchMatching(
   file: string,
   vulndata: string,
   runs: number,
 ): Promise<VulnBenchResult['matching']> {
-  console.error('building the 10,000-package inventory');
-  const inventory = await benchInventory(vulndata);
-  const options = { schemeFor: getScheme };
-
-  const opened = performance.now();
-  const store = openAdvisoryStore(file, 'read');
-  const openMs = performance.now() - opened;
-  try {
-    const reader = timedReader(store);
-    const timed = () => {
-      reader.ms = 0;
-      const start = performance.now();
-      const cpu = process.cpuUsage();
-      const result = matchInventory(inventory, reader, options);
-      const used = process.cpuUsage(cpu);
-      return { ms: performance.now() - start, cpuMs: (used.user + used.system) / 1000,
-        readMs: reader.ms, findings: result.findings.length };
-    };
-
-    const cold = timed();
-    const warm: ReturnType<typeof timed>[] = [];
-    for (let i = 0; i < Math.max(1, runs); i += 1) {
-      warm.push(timed());
-    }
-
-    const median = (pick: (run: (typeof warm)[number]) => number) =>
-      warm.map(pick).sort((a, b) => a - b)[warm.length >> 1] ?? 0;
-    return {
-      packages: inventory.packages.length,
-      findings: cold.findings,
-      openMs,
-      coldMs: cold.ms,
-      coldCpuMs: cold.cpuMs,
-      warmMs: median((run) => run.ms),
-      warmCpuMs: median((run) => run.cpuMs),
-      warmReadMs: median((run) => run.readMs),
-      warmAll: warm.map((run) => run.ms),
-    };
-  } finally {
-    store.close();
+  const child = join(dirname(fileURLToPath(import.meta.url)), 'vuln-match.js');
+  const measured: MatchingRun[] = [];
+  for (const way of matchingWays) {
+    console.error(`matching the 10,000-package inventory: ${way}`);
+    const { stdout } = await execFileAsync(process.execPath, [child, '--db', file,
+      '--vulndata', vulndata, '--way', way, '--runs', String(runs)], { maxBuffer: 1 << 20 });
+    measured.push(JSON.parse(stdout) as MatchingRun);
   }
-}
 
-/** The store, with the time spent in its reads (SQL and JSON parsing) added up in `ms`. */
-function timedReader(store: AdvisoryReader): AdvisoryReader & { ms: number } {
-  const reader = {
-    ms: 0,
-    affectedFor: (ecosystem: string, name: string) =>
-      reader.time(() => store.affectedFor(ecosystem, name)),
-    affectedForNames: (ecosystem: string, names: Iterable<string>) =>
-      reader.time(() => store.affectedForNames(ecosystem, names)),
-    indexedNames: (ecosystem: string) => reader.time(() => store.indexedNames(ecosystem)),
-    getSummaries: (ids: Iterable<string>) => reader.time(() => store.getSummaries(ids)),
-    allRecords: () => store.allRecords(),
-    status: () => store.status(),
-    time<T>(read: () => T): T {
-      const start = performance.now();
-      try {
-        return read();
-      } finally {
-        reader.ms += performance.now() - start;
-      }
-    },
+  const [first] = measured;
+  return {
+    packages: first?.packages ?? 0,
+    findings: first?.findings ?? 0,
+    identical: measured.every((run) => run.digest === first?.digest),
+    runs: measured,
   };
-  return reader;
 }
 
 async function benchScan(
