@@ -26,15 +26,30 @@ export interface ScanRecord {
   counts?: Partial<Record<Severity, number>>;
   /** The most severe findings first, at most MAX_STORED_FINDINGS. */
   findings?: StoredFinding[];
+  /** The advisory store revision the findings were matched against. */
+  revision?: string;
   updated: string;
 }
 
+/** A finished scan: its verdicts, and what to match again when the advisories change. */
+export interface ScanOutcome {
+  counts: ScanRecord['counts'];
+  findings: StoredFinding[];
+  revision: string;
+  /** The image's inventory as JSON; not kept when over MAX_INVENTORY_CHARS. */
+  inventory?: string;
+}
+
 export const MAX_STORED_FINDINGS = 500;
+/** Larger inventories are not kept: the image is read again when it must be matched again. */
+export const MAX_INVENTORY_CHARS = 16 * 1024 * 1024;
 
 interface Row {
   repository: string; digest: string; status: string; error: string | null;
-  counts: string | null; findings: string | null; updated: number;
+  counts: string | null; findings: string | null; revision: string | null; updated: number;
 }
+
+const RECORD_COLUMNS = 'repository, digest, status, error, counts, findings, revision, updated';
 
 function toRecord(row: Row): ScanRecord {
   return {
@@ -43,6 +58,7 @@ function toRecord(row: Row): ScanRecord {
     ...(row.counts === null ? {} : { counts: JSON.parse(row.counts) as ScanRecord['counts'] }),
     ...(row.findings === null ? {}
       : { findings: JSON.parse(row.findings) as StoredFinding[] }),
+    ...(row.revision === null ? {} : { revision: row.revision }),
     updated: new Date(row.updated).toISOString(),
   };
 }
@@ -56,7 +72,8 @@ export class ScanResults {
 
   get(repository: string, digest: string): ScanRecord | undefined {
     const row = this.db.prepare<[string, string], Row>(
-      'SELECT * FROM scan_results WHERE repository = ? AND digest = ?').get(repository, digest);
+      `SELECT ${RECORD_COLUMNS} FROM scan_results WHERE repository = ? AND digest = ?`)
+      .get(repository, digest);
     return row === undefined ? undefined : toRecord(row);
   }
 
@@ -64,18 +81,53 @@ export class ScanResults {
   markPending(repository: string, digest: string): boolean {
     return this.db.prepare(`INSERT INTO scan_results (repository, digest, status, updated)
       VALUES (?, ?, 'pending', ?) ON CONFLICT (repository, digest) DO UPDATE SET
-      status = 'pending', error = NULL, counts = NULL, findings = NULL, updated = excluded.updated
+      status = 'pending', error = NULL, counts = NULL, findings = NULL, inventory = NULL,
+      revision = NULL, updated = excluded.updated
       WHERE status = 'failed'`).run(repository, digest, Date.now()).changes > 0;
   }
 
-  finish(repository: string, digest: string,
-    result: { counts: ScanRecord['counts']; findings: StoredFinding[] } | { error: string }): void {
-    const failed = 'error' in result;
-    this.db.prepare(`INSERT OR REPLACE INTO scan_results (repository, digest, status, error,
-      counts, findings, updated) VALUES (?, ?, ?, ?, ?, ?, ?)`).run(repository, digest,
-      failed ? 'failed' : 'scanned', failed ? result.error.slice(0, 1024) : null,
-      failed ? null : JSON.stringify(result.counts),
-      failed ? null : JSON.stringify(result.findings.slice(0, MAX_STORED_FINDINGS)), Date.now());
+  /** Stores a finished scan, or why it failed, in place of what was there. */
+  finish(repository: string, digest: string, result: ScanOutcome | { error: string }): void {
+    if ('error' in result) {
+      this.db.prepare(`INSERT OR REPLACE INTO scan_results (repository, digest, status, error,
+        updated) VALUES (?, ?, 'failed', ?, ?)`).run(repository, digest,
+        result.error.slice(0, 1024), Date.now());
+      return;
+    }
+
+    const inventory = result.inventory !== undefined &&
+      result.inventory.length <= MAX_INVENTORY_CHARS ? result.inventory : null;
+    this.db.prepare(`INSERT OR REPLACE INTO scan_results (repository, digest, status, counts,
+      findings, inventory, revision, updated) VALUES (?, ?, 'scanned', ?, ?, ?, ?, ?)`)
+      .run(repository, digest, JSON.stringify(result.counts),
+        JSON.stringify(result.findings.slice(0, MAX_STORED_FINDINGS)), inventory,
+        result.revision, Date.now());
+  }
+
+  /**
+   * Replaces the verdicts of a scan matched again against `revision`, keeping its inventory;
+   * does nothing when the scan was replaced meanwhile (pushed again, failed).
+   */
+  rematched(repository: string, digest: string,
+    result: Omit<ScanOutcome, 'inventory'>): void {
+    this.db.prepare(`UPDATE scan_results SET counts = ?, findings = ?, revision = ?, updated = ?
+      WHERE repository = ? AND digest = ? AND status = 'scanned'`).run(
+      JSON.stringify(result.counts), JSON.stringify(result.findings.slice(0,
+        MAX_STORED_FINDINGS)), result.revision, Date.now(), repository, digest);
+  }
+
+  /** Finished scans matched against another revision than `revision`, at most `limit`. */
+  stale(revision: string, limit: number): Array<{ repository: string; digest: string }> {
+    return this.db.prepare<[string, number], { repository: string; digest: string }>(
+      `SELECT repository, digest FROM scan_results WHERE status = 'scanned'
+        AND (revision IS NULL OR revision != ?) LIMIT ?`).all(revision, limit);
+  }
+
+  /** The stored inventory JSON of a finished scan, if it was kept. */
+  inventoryOf(repository: string, digest: string): string | undefined {
+    return this.db.prepare<[string, string], { inventory: string | null }>(
+      `SELECT inventory FROM scan_results WHERE repository = ? AND digest = ?
+        AND status = 'scanned'`).get(repository, digest)?.inventory ?? undefined;
   }
 
   /** Scans left pending by a server that stopped before finishing them. */

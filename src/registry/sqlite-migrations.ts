@@ -36,10 +36,13 @@ export const migrations: Migration[] = [
     version: 2,
     statements: [
       // Vulnerability scans of pushed manifests, for project policies (src/server/policy).
+      // `inventory` is what was found in the image, so that a new advisory revision is matched
+      // again without reading the layers; `revision` is the advisory store's at matching.
       `CREATE TABLE scan_results (
         repository TEXT NOT NULL, digest TEXT NOT NULL,
         status TEXT NOT NULL CHECK (status IN ('pending', 'scanned', 'failed')),
-        error TEXT, counts TEXT, findings TEXT, updated INTEGER NOT NULL,
+        error TEXT, counts TEXT, findings TEXT, inventory TEXT, revision TEXT,
+        updated INTEGER NOT NULL,
         PRIMARY KEY (repository, digest))`,
     ],
   },

@@ -22,6 +22,8 @@ export interface ServerConfig {
   trustProxy: false | string;
   /** Where the advisory database for scan-on-push lives (as `moat db --cache-dir`). */
   cacheDir: string;
+  /** How often scans are matched again when the advisory database has changed. */
+  rematchIntervalMs: number;
 }
 
 export interface ServeFlags {
@@ -63,6 +65,8 @@ export async function loadServerConfig(flags: ServeFlags,
     port,
     dataDir: flags.data ?? stringField(file, 'data') ?? './moat-data',
     cacheDir: resolveCacheDir(flags.cacheDir ?? stringField(file, 'cacheDir'), env),
+    rematchIntervalMs: 1000 * (positive(file.rematchIntervalSeconds, 'rematchIntervalSeconds')
+      ?? 60),
     publicUrl,
     service: stringField(file, 'service') ?? new URL(publicUrl).host,
     limits: {

@@ -37,6 +37,7 @@ describe.skipIf(needs)('project policies at push and pull', () => {
   let server: RunningServer;
   let host = '';
   let data = '';
+  let cache = '';
   let authfile = '';
   const images: Record<string, BuiltImage> = {};
   const keyEnv = { COSIGN_PASSWORD: '' };
@@ -88,7 +89,7 @@ describe.skipIf(needs)('project policies at push and pull', () => {
   beforeAll(async () => {
     temp = await makeTempDir('project-policy');
     data = join(temp.dir, 'data');
-    const cache = join(temp.dir, 'cache');
+    cache = join(temp.dir, 'cache');
     // Every real npm advisory about lodash, so the scans match real records.
     const lines = (await readFile(join(vulndata, 'npm.jsonl'), 'utf8')).split('\n')
       .filter((line) => /"name":\s*"lodash"/.test(line));
@@ -102,7 +103,7 @@ describe.skipIf(needs)('project policies at push and pull', () => {
     try {
       const config = await loadServerConfig({ listen: `127.0.0.1:${await freePort()}`, data,
         cacheDir: cache });
-      server = await startServer(config, silentLogger);
+      server = await startServer({ ...config, rematchIntervalMs: 200 }, silentLogger);
     } finally {
       delete process.env.MOAT_ADMIN_PASSWORD;
     }
@@ -125,6 +126,9 @@ describe.skipIf(needs)('project policies at push and pull', () => {
       JSON.stringify({ name: 'lodash', version, license: 'MIT' }) });
     images.old = await buildImage(layout, { tag: 'old', layers: [{ files: npm('4.17.15'),
       createdBy: 'COPY node_modules /srv/app' }] });
+    images.minimist = await buildImage(layout, { tag: 'minimist', layers: [{ files: {
+      'srv/cli/node_modules/minimist/package.json': JSON.stringify({ name: 'minimist',
+        version: '0.0.8' }) } }] });
     images.clean = await buildImage(layout, { tag: 'clean', layers: [{ files: {
       'srv/app/README': 'no packages here\n' } }] });
     images.amd = await buildImage(layout, { tag: 'amd', architecture: 'amd64', layers: [{
@@ -313,6 +317,35 @@ describe.skipIf(needs)('project policies at push and pull', () => {
         await scanned('late/app', images.clean?.manifestDigest ?? '');
         expect((await pull('GET', '/v2/late/app/manifests/1')).status).toBe(200);
       }, 60_000);
+  });
+
+  describe('when new advisories arrive', () => {
+    it('matches finished scans again and refuses what is now above the ceiling', async () => {
+      await policy('fresh', '--max-severity', 'medium', '--scan-on-push');
+      await push(images.minimist as BuiltImage, 'fresh/cli:1');
+      const digest = images.minimist?.manifestDigest ?? '';
+      expect(await scanned('fresh/cli', digest)).toMatchObject({ status: 'scanned',
+        policy: { pullAllowed: true } });
+      expect((await pull('GET', '/v2/fresh/cli/manifests/1')).status).toBe(200);
+
+      const lines = (await readFile(join(vulndata, 'npm.jsonl'), 'utf8')).split('\n')
+        .filter((line) => /"name":\s*"minimist"/.test(line));
+      await writeFile(join(temp.dir, 'minimist.jsonl'), `${lines.join('\n')}\n`);
+      const imported = await moat(['db', 'import', join(temp.dir, 'minimist.jsonl'),
+        '--cache-dir', cache]);
+      expect(imported.code, imported.err).toBe(0);
+
+      // Matched again from the stored inventory within a few rounds (bounded wait).
+      let reply = await pull('GET', '/v2/fresh/cli/manifests/1');
+      for (let i = 0; i < 150 && reply.status === 200; i += 1) {
+        await new Promise((done) => setTimeout(done, 100));
+        reply = await pull('GET', '/v2/fresh/cli/manifests/1');
+      }
+
+      expectRefused(reply, /in package minimist 0\.0\.8 \(npm\), above max severity medium/);
+      expect(await scanOf('fresh/cli', digest)).toMatchObject({ status: 'scanned',
+        counts: { critical: expect.any(Number) } });
+    }, 60_000);
   });
 
   it('records every refusal in the audit log with who, what and why', async () => {

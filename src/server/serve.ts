@@ -39,7 +39,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
     const opened = access;
     const enforcing = policies;
-    enforcing.scanner.resume();
+    enforcing.scanner.start();
     return {
       url: `http://${host}:${port}`,
       ...(access.initialAdminPassword === undefined
@@ -65,7 +65,8 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
 function openPolicies(config: ServerConfig, registry: Registry, logger: Logger) {
   const store = openAccessStore(config.dataDir);
   const scans = ScanResults.open(config.dataDir);
-  const scanner = new Scanner(registry, scans, config.cacheDir, logger);
+  const scanner = new Scanner(registry, scans, config.cacheDir, logger,
+    { rematchIntervalMs: config.rematchIntervalMs });
   const enforcer = new PolicyEnforcer({ registry, policies: store.policies, audit: store.audit,
     scans, scanner });
   return {

@@ -2,60 +2,93 @@
 // and matched against the advisory database; the result is kept per repository and digest.
 // Scans run one at a time after the push has been answered (as Harbor does); until a scan has
 // finished its manifest reads as `pending`, which a max-severity policy refuses.
+// When the advisory database changes (`moat db import` or `update`, seen by its revision), every
+// finished scan is matched again from its stored inventory, without reading layers, so a new
+// advisory reaches pull decisions within one interval; until then the previous verdict stands.
 import { advisoryDbPath } from '../../advisories/cache-dir.js';
+import type { AdvisoryStore } from '../../advisories/store.js';
+import type { Inventory } from '../../inventory/model.js';
 import type { Logger } from '../../log.js';
 import type { Finding } from '../../match/finding.js';
-import { matchInventory } from '../../match/match.js';
+import { AdvisoryMatcher } from '../../match/matcher.js';
 import { compareSeverity, type Severity } from '../../match/severity.js';
 import { inventoryOfImage } from '../../pipeline/inventory.js';
 import type { Registry } from '../../registry/registry.js';
-import type { ScanResults, StoredFinding } from '../../registry/scan-results.js';
+import type { ScanOutcome, ScanResults, StoredFinding } from '../../registry/scan-results.js';
 import { StoreImageSource } from '../../registry/store-image-source.js';
 import { openAdvisoryStore } from '../../store/sqlite/advisory-store.js';
 import { getScheme } from '../../versions/registry.js';
 
-// Limitation: results are not refreshed when the advisory database changes; a manifest keeps
-// the verdict of the database it was scanned with until it is pushed again after a failure.
+export interface ScannerOptions {
+  /** How often the advisory database is checked for a new revision (default 60 s); 0 never. */
+  rematchIntervalMs?: number;
+}
+
+/** Scans matched again per round; the next round takes the rest. */
+const REMATCH_BATCH = 200;
+const DEFAULT_REMATCH_MS = 60_000;
+
 export class Scanner {
   private queue: Promise<void> = Promise.resolve();
   private closed = false;
+  private rematching = false;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly matcher = new AdvisoryMatcher({ schemeFor: getScheme });
 
   constructor(
     private readonly registry: Registry,
     private readonly results: ScanResults,
     private readonly cacheDir: string,
     private readonly logger: Logger,
+    private readonly options: ScannerOptions = {},
   ) {}
 
   /** Queues a scan unless one is pending or done; the record reads `pending` at once. */
   request(repository: string, digest: string): void {
     if (this.results.markPending(repository, digest)) {
-      this.enqueue(repository, digest);
+      this.enqueue(() => this.scan(repository, digest));
     }
   }
 
-  /** Queues the scans a previous run left pending. */
-  resume(): void {
+  /** Queues the scans a previous run left pending, and starts watching the advisories. */
+  start(): void {
     for (const { repository, digest } of this.results.pending()) {
-      this.enqueue(repository, digest);
+      this.enqueue(() => this.scan(repository, digest));
+    }
+
+    const every = this.options.rematchIntervalMs ?? DEFAULT_REMATCH_MS;
+    if (every > 0) {
+      this.timer = setInterval(() => this.requestRematch(), every);
+      this.timer.unref();
     }
   }
 
-  /** Waits for the scan running now; queued ones stay pending for the next start. */
+  /** Queues one round of matching stale scans again, unless one is queued already. */
+  requestRematch(): void {
+    if (!this.rematching && !this.closed) {
+      this.rematching = true;
+      this.enqueue(() => this.rematchStale().finally(() => (this.rematching = false)));
+    }
+  }
+
+  /** Waits for the work running now; queued scans stay pending for the next start. */
   async close(): Promise<void> {
     this.closed = true;
+    clearInterval(this.timer);
     await this.queue;
   }
 
-  private enqueue(repository: string, digest: string): void {
-    this.queue = this.queue.then(() => this.closed ? undefined : this.scan(repository, digest));
+  private enqueue(job: () => Promise<void>): void {
+    this.queue = this.queue.then(() => this.closed ? undefined : job());
   }
 
   private async scan(repository: string, digest: string): Promise<void> {
     try {
-      const findings = await this.findingsOf(repository, digest);
-      this.results.finish(repository, digest, summarise(findings));
-      this.logger.info({ repository, digest, findings: findings.length }, 'image scanned');
+      const inventory = await this.inventoryOf(repository, digest);
+      const { total, ...outcome } = this.withAdvisories((store) => this.match(inventory, store));
+      this.results.finish(repository, digest, { ...outcome,
+        inventory: JSON.stringify(inventory) });
+      this.logger.info({ repository, digest, findings: total }, 'image scanned');
     } catch (err) {
       const error = err instanceof Error ? err.message : String(err);
       this.logger.warn({ repository, digest, error }, 'image could not be scanned');
@@ -67,20 +100,68 @@ export class Scanner {
     }
   }
 
-  private async findingsOf(repository: string, digest: string): Promise<Finding[]> {
+  // Matches finished scans whose advisory revision is not the store's any more.
+  private async rematchStale(): Promise<void> {
+    let store: AdvisoryStore;
+    try {
+      store = openAdvisoryStore(advisoryDbPath(this.cacheDir), 'read');
+    } catch (err) {
+      this.logger.debug({ err }, 'no advisory database to match against');
+      return;
+    }
+
+    try {
+      const stale = this.results.stale(store.revision(), REMATCH_BATCH);
+      for (const { repository, digest } of stale) {
+        if (this.closed) {
+          return;
+        }
+
+        const kept = this.results.inventoryOf(repository, digest);
+        const inventory = kept === undefined ? await this.inventoryOf(repository, digest)
+          : JSON.parse(kept) as Inventory;
+        const { total, ...outcome } = this.match(inventory, store);
+        this.results.rematched(repository, digest, outcome);
+        this.logger.info({ repository, digest, findings: total },
+          'image matched against new advisories');
+      }
+
+      if (stale.length === REMATCH_BATCH) {
+        this.enqueue(() => this.rematchStale());
+      }
+    } catch (err) {
+      // The previous verdicts stand; the next round tries again.
+      this.logger.warn({ err }, 'matching scans again failed');
+    } finally {
+      store.close();
+    }
+  }
+
+  private async inventoryOf(repository: string, digest: string): Promise<Inventory> {
     const source = new StoreImageSource(this.registry, repository, digest);
     try {
       const image = await source.resolve();
-      const inventory = await inventoryOfImage(source, image, `${repository}@${digest}`);
-      const advisories = openAdvisoryStore(advisoryDbPath(this.cacheDir), 'read');
-      try {
-        return matchInventory(inventory, advisories, { schemeFor: getScheme }).findings;
-      } finally {
-        advisories.close();
-      }
+      return await inventoryOfImage(source, image, `${repository}@${digest}`);
     } finally {
       await source.close();
     }
+  }
+
+  private withAdvisories<T>(work: (store: AdvisoryStore) => T): T {
+    const store = openAdvisoryStore(advisoryDbPath(this.cacheDir), 'read');
+    try {
+      return work(store);
+    } finally {
+      store.close();
+    }
+  }
+
+  private match(inventory: Inventory, store: AdvisoryStore):
+    Omit<ScanOutcome, 'inventory'> & { total: number } {
+    // The revision is read first: a write landing mid-match leaves this result stale.
+    const revision = store.revision();
+    const { findings } = this.matcher.match(inventory, store);
+    return { ...summarise(findings), revision, total: findings.length };
   }
 }
 
