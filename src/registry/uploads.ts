@@ -18,6 +18,11 @@ export interface UploadLimits {
 
 /** A session that received nothing for this long no longer counts against the limit. */
 const ACTIVE_MS = 60 * 60 * 1000;
+/**
+ * Bytes buffered towards a session file before the socket is paused: with the 16 KiB default,
+ * every 64 KiB socket chunk waited for its own disk write before the next was read.
+ */
+const WRITE_BUFFER_BYTES = 1024 * 1024;
 
 export class Uploads {
   private readonly busy = new Set<string>();
@@ -97,7 +102,8 @@ export class Uploads {
           callback(written > limit ? tooLarge(limit + session.offset) : null, chunk);
         },
       });
-      const file = createWriteStream(this.fileOf(id), { flags: 'r+', start: session.offset });
+      const file = createWriteStream(this.fileOf(id), { flags: 'r+', start: session.offset,
+        highWaterMark: WRITE_BUFFER_BYTES });
       try {
         await pipeline(body, counter, file);
       } catch (err) {
