@@ -87,11 +87,12 @@ export class ScanResults {
   }
 
   /** Stores a finished scan, or why it failed, in place of what was there. */
-  finish(repository: string, digest: string, result: ScanOutcome | { error: string }): void {
+  finish(repository: string, digest: string,
+    result: ScanOutcome | { error: string; revision?: string }): void {
     if ('error' in result) {
       this.db.prepare(`INSERT OR REPLACE INTO scan_results (repository, digest, status, error,
-        updated) VALUES (?, ?, 'failed', ?, ?)`).run(repository, digest,
-        result.error.slice(0, 1024), Date.now());
+        revision, updated) VALUES (?, ?, 'failed', ?, ?, ?)`).run(repository, digest,
+        result.error.slice(0, 1024), result.revision ?? null, Date.now());
       return;
     }
 
@@ -116,10 +117,15 @@ export class ScanResults {
         MAX_STORED_FINDINGS)), result.revision, Date.now(), repository, digest);
   }
 
-  /** Finished scans matched against another revision than `revision`, at most `limit`. */
-  stale(revision: string, limit: number): Array<{ repository: string; digest: string }> {
-    return this.db.prepare<[string, number], { repository: string; digest: string }>(
-      `SELECT repository, digest FROM scan_results WHERE status = 'scanned'
+  /**
+   * Finished or failed scans made against another advisory revision than `revision` (a failed
+   * one with none: the database was missing), at most `limit`.
+   */
+  stale(revision: string, limit: number):
+    Array<{ repository: string; digest: string; status: 'scanned' | 'failed' }> {
+    return this.db.prepare<[string, number],
+      { repository: string; digest: string; status: 'scanned' | 'failed' }>(
+      `SELECT repository, digest, status FROM scan_results WHERE status IN ('scanned', 'failed')
         AND (revision IS NULL OR revision != ?) LIMIT ?`).all(revision, limit);
   }
 

@@ -348,6 +348,45 @@ describe.skipIf(needs)('project policies at push and pull', () => {
     }, 60_000);
   });
 
+  it('scans again once an advisory database exists where there was none', async () => {
+    const bare = await loadServerConfig({ listen: `127.0.0.1:${await freePort()}`,
+      data: join(temp.dir, 'bare-data'), cacheDir: join(temp.dir, 'bare-cache') });
+    process.env.MOAT_ADMIN_PASSWORD = PASSWORD;
+    const second = await startServer({ ...bare, rematchIntervalMs: 200 }, silentLogger)
+      .finally(() => delete process.env.MOAT_ADMIN_PASSWORD);
+    try {
+      const set = await moat(['project', 'create', 'late2', '--data', bare.dataDir]);
+      expect(set.code, set.err).toBe(0);
+      expect((await moat(['project', 'policy', 'late2', '--max-severity', 'high',
+        '--scan-on-push', '--data', bare.dataDir])).code).toBe(0);
+      await run('skopeo', ['--insecure-policy', 'copy', '--quiet', '--dest-tls-verify=false',
+        '--dest-creds', `admin:${PASSWORD}`, images.clean?.reference ?? '',
+        `docker://${new URL(second.url).host}/late2/app:1`], { secrets: [PASSWORD] });
+      const path = `/api/v1/repositories/late2%2Fapp/manifests/${images.clean?.manifestDigest}` +
+        '/scan';
+      const status = async () => (await call(second.url, 'GET', path,
+        { headers: { Authorization: ADMIN } })).json() as { status: string; error?: string };
+      let scan = await status();
+      for (let i = 0; i < 100 && scan.status !== 'failed'; i += 1) {
+        await new Promise((done) => setTimeout(done, 100));
+        scan = await status();
+      }
+
+      expect(scan).toMatchObject({ status: 'failed', error: expect.stringMatching(/advis/i) });
+      const imported = await moat(['db', 'import', join(temp.dir, 'lodash.jsonl'),
+        '--cache-dir', bare.cacheDir]);
+      expect(imported.code, imported.err).toBe(0);
+      for (let i = 0; i < 150 && scan.status !== 'scanned'; i += 1) {
+        await new Promise((done) => setTimeout(done, 100));
+        scan = await status();
+      }
+
+      expect(scan.status).toBe('scanned');
+    } finally {
+      await second.close();
+    }
+  }, 60_000);
+
   it('records every refusal in the audit log with who, what and why', async () => {
     const log = await moat(['audit-log', '--data', data, '--format', 'json']);
     expect(log.code, log.err).toBe(0);

@@ -5,6 +5,8 @@
 // When the advisory database changes (`moat db import` or `update`, seen by its revision), every
 // finished scan is matched again from its stored inventory, without reading layers, so a new
 // advisory reaches pull decisions within one interval; until then the previous verdict stands.
+// A failed scan is tried again, from the layers, once per new revision (or once a database
+// exists at all).
 import { advisoryDbPath } from '../../advisories/cache-dir.js';
 import type { AdvisoryStore } from '../../advisories/store.js';
 import type { Inventory } from '../../inventory/model.js';
@@ -93,7 +95,10 @@ export class Scanner {
       const error = err instanceof Error ? err.message : String(err);
       this.logger.warn({ repository, digest, error }, 'image could not be scanned');
       try {
-        this.results.finish(repository, digest, { error });
+        // Tried again once the advisory database has moved past this revision (or exists).
+        const revision = this.currentRevision();
+        this.results.finish(repository, digest, { error,
+          ...(revision === undefined ? {} : { revision }) });
       } catch (storeErr) {
         this.logger.error({ err: storeErr }, 'scan result not stored');
       }
@@ -112,9 +117,14 @@ export class Scanner {
 
     try {
       const stale = this.results.stale(store.revision(), REMATCH_BATCH);
-      for (const { repository, digest } of stale) {
+      for (const { repository, digest, status } of stale) {
         if (this.closed) {
           return;
+        }
+
+        if (status === 'failed') {
+          await this.scan(repository, digest);
+          continue;
         }
 
         const kept = this.results.inventoryOf(repository, digest);
@@ -144,6 +154,14 @@ export class Scanner {
       return await inventoryOfImage(source, image, `${repository}@${digest}`);
     } finally {
       await source.close();
+    }
+  }
+
+  private currentRevision(): string | undefined {
+    try {
+      return this.withAdvisories((store) => store.revision());
+    } catch {
+      return undefined;
     }
   }
 
