@@ -2,7 +2,6 @@
 // the `.att` tag in cosign's shape, and its DSSE envelope opens with the public key.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openRegistryWriter } from '../../image/registry/push.js';
 import { pushToRegistry, skopeoInspect } from '../../testing/image-export.js';
@@ -11,18 +10,9 @@ import { REGISTRY_NEEDS, startRegistry, type TestRegistry } from '../../testing/
 import { makeTempDir, skipReason } from '../../testing/requirements.js';
 import { openEnvelope, type DsseEnvelope } from '../../trust/dsse.js';
 import { parsePublicKey } from '../../trust/keys.js';
-import { main } from '../main.js';
+import { runMoat } from '../../access/__tests__/cli.js';
 
-async function run(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const code = await main(args, { stdin: new PassThrough(), stdout, stderr, env });
-  return { code, out, err };
-}
+const run = (args: string[], env: NodeJS.ProcessEnv = {}) => runMoat(args, '', env);
 
 const needs = skipReason('attesting against a registry', REGISTRY_NEEDS);
 

@@ -1,24 +1,14 @@
 // `moat sign` into the Moat server, which implements the referrers API: the signature is
 // listed as a referrer of the image, and `moat verify` finds it there even without the tag.
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, startTestServer, type TestServer } from '../../server/__tests__/harness.js';
 import { pushToRegistry } from '../../testing/image-export.js';
 import { buildImage, type BuiltImage } from '../../testing/images.js';
 import { makeTempDir, skipReason } from '../../testing/requirements.js';
-import { main } from '../main.js';
+import { runMoat } from '../../access/__tests__/cli.js';
 
-async function run(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const code = await main(args, { stdin: new PassThrough(), stdout, stderr, env });
-  return { code, out, err };
-}
+const run = (args: string[], env: NodeJS.ProcessEnv = {}) => runMoat(args, '', env);
 
 const SIG_TYPE = 'application/vnd.dev.cosign.artifact.sig.v1+json';
 const needs = skipReason('signing into the Moat server', { tools: ['skopeo'] });

@@ -2,7 +2,6 @@
 // registry (distribution 2.8, which has no referrers API), read back with skopeo.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { digestOf } from '../../image/digest.js';
 import { pushToRegistry, skopeoInspect } from '../../testing/image-export.js';
@@ -11,18 +10,9 @@ import { buildMultiArchLayout, skopeoPush } from '../../testing/registry-images.
 import { REGISTRY_NEEDS, startRegistry, type TestRegistry } from '../../testing/registry.js';
 import { makeTempDir, skipReason } from '../../testing/requirements.js';
 import { formatPayload } from '../../trust/payload.js';
-import { main } from '../main.js';
+import { runMoat } from '../../access/__tests__/cli.js';
 
-async function run(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const code = await main(args, { stdin: new PassThrough(), stdout, stderr, env });
-  return { code, out, err };
-}
+const run = (args: string[], env: NodeJS.ProcessEnv = {}) => runMoat(args, '', env);
 
 const needs = skipReason('signing against a registry', REGISTRY_NEEDS);
 

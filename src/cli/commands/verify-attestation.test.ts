@@ -3,7 +3,6 @@
 // predicate type is the one asked for; forged envelopes planted beside the image never count.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openRegistryWriter } from '../../image/registry/push.js';
 import { startTestServer, type TestServer } from '../../server/__tests__/harness.js';
@@ -13,18 +12,9 @@ import { makeTempDir, skipReason } from '../../testing/requirements.js';
 import { PREDICATE_TYPES, attachEnvelope } from '../../trust/attest-image.js';
 import { IN_TOTO_PAYLOAD_TYPE, inTotoStatement, signEnvelope } from '../../trust/dsse.js';
 import { decryptPrivateKey, generateKeyPair, publicKeyPem } from '../../trust/keys.js';
-import { main } from '../main.js';
+import { runMoat } from '../../access/__tests__/cli.js';
 
-async function run(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const code = await main(args, { stdin: new PassThrough(), stdout, stderr, env });
-  return { code, out, err };
-}
+const run = (args: string[], env: NodeJS.ProcessEnv = {}) => runMoat(args, '', env);
 
 interface Report {
   verified: boolean;

@@ -3,7 +3,6 @@
 // (referrers API) and on the reference registry (referrers tag schema).
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openRegistryWriter } from '../../image/registry/push.js';
 import { startTestServer } from '../../server/__tests__/harness.js';
@@ -21,18 +20,9 @@ import {
 import { attachBundle } from '../../testing/sigstore-referrer.js';
 import { IN_TOTO_PAYLOAD_TYPE, inTotoStatement } from '../../trust/dsse.js';
 import { COSIGN_SIGN_PREDICATE } from '../../trust/keyless.js';
-import { main } from '../main.js';
+import { runMoat } from '../../access/__tests__/cli.js';
 
-async function run(args: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const code = await main(args, { stdin: new PassThrough(), stdout, stderr, env: {} });
-  return { code, out, err };
-}
+const run = (args: string[], env: NodeJS.ProcessEnv = {}) => runMoat(args, '', env);
 
 const IDENTITY = 'release@bank.example';
 const ISSUER = 'https://login.bank.example';
