@@ -62,13 +62,17 @@ describe('formatPostureBench', () => {
     const text = formatPostureBench({
       mode: 'full',
       runs: 1,
+      loadBefore: [4, 3, 2],
       loadAverage: [1.5, 2, 3],
       manifests: k8s,
+      manifestsOneJob: { ...k8s, seconds: 6.5, cpuSeconds: 3.5 },
       hostSkipped: 'needs root',
     });
     expect(text).toContain('| `moat audit k8s` | 10000 workloads in 200 files | 10000 | 185000 |');
     expect(text).toContain('| 4.20 | 3.90 | 600 | 5 | yes |');
-    expect(text).toContain('load average: 1.5 2 3');
+    expect(text).toContain('| `moat audit k8s --jobs 1` | 10000 workloads in 200 files |');
+    expect(text).toContain('| 6.50 | 3.50 | 600 | 5 | no |');
+    expect(text).toContain('load average: 1.5 2 3 (before: 4 3 2)');
     expect(text).toContain('host bench not run: needs root');
   });
 });

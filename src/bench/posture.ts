@@ -24,8 +24,12 @@ export interface PostureCase extends Summary {
 export interface PostureBenchResult {
   mode: 'quick' | 'full';
   runs: number;
+  /** The 1, 5 and 15 minute load averages before the first run and after the last. */
+  loadBefore?: number[];
   loadAverage: number[];
   manifests: PostureCase;
+  /** The same audit with `--jobs 1`: no worker threads, for the CPU time it saves or costs. */
+  manifestsOneJob?: PostureCase;
   host?: PostureCase;
   hostSkipped?: string;
 }
@@ -67,6 +71,7 @@ export async function runPostureBench(options: {
   const runs = Math.max(1, options.runs ?? 3);
   const workloads = quick ? 1_000 : 10_000;
   const containers = quick ? 10 : 50;
+  const loadBefore = currentLoad();
   const { dir, cleanup } = await makeTempDir('posture-bench');
   try {
     const tree = join(dir, 'manifests');
@@ -79,8 +84,15 @@ export async function runPostureBench(options: {
       ...(await timed(k8sArgs, runs)),
       ...(await counted(k8sArgs, join(dir, 'k8s.json'))),
     };
+    const oneJob = [...k8sArgs, '--jobs', '1'];
+    const manifestsOneJob: PostureCase = {
+      ...manifests,
+      command: `${manifests.command} --jobs 1`,
+      ...(await timed(oneJob, runs)),
+      ...(await counted(oneJob, join(dir, 'k8s-1.json'))),
+    };
     const result: PostureBenchResult = { mode: quick ? 'quick' : 'full', runs, manifests,
-      loadAverage: [] };
+      manifestsOneJob, loadBefore, loadAverage: [] };
 
     const cannot = skipReason('the host audit bench', {
       root: true,
@@ -92,11 +104,15 @@ export async function runPostureBench(options: {
       result.host = await hostCase(join(dir, 'host'), containers, runs, options.moatBin);
     }
 
-    result.loadAverage = loadavg().map((load) => Math.round(load * 100) / 100);
+    result.loadAverage = currentLoad();
     return result;
   } finally {
     await cleanup();
   }
+}
+
+function currentLoad(): number[] {
+  return loadavg().map((load) => Math.round(load * 100) / 100);
 }
 
 async function hostCase(dir: string, count: number, runs: number, moat: string) {
@@ -135,11 +151,16 @@ export function formatPostureBench(result: PostureBenchResult): string {
     '|---|---|---|---|---|---|---|---|---|',
     row('`moat audit k8s`', result.manifests),
   ];
+  if (result.manifestsOneJob !== undefined) {
+    lines.push(row('`moat audit k8s --jobs 1`', result.manifestsOneJob));
+  }
+
   if (result.host !== undefined) {
     lines.push(row('`moat audit host`', result.host));
   }
 
-  lines.push('', `load average: ${result.loadAverage.join(' ')}`);
+  const before = result.loadBefore === undefined ? '' : ` (before: ${result.loadBefore.join(' ')})`;
+  lines.push('', `load average: ${result.loadAverage.join(' ')}${before}`);
   if (result.hostSkipped !== undefined) {
     lines.push('', `host bench not run: ${result.hostSkipped}`);
   }

@@ -112,12 +112,12 @@ export function register(program: Command, io: CliIo): void {
     )
     .option('--cde-label <key=value>', 'label marking cardholder-data workloads')
     .option('--sandbox-runtime <name>', 'RuntimeClass counted as sandboxed (repeatable)', collect)
-    .option('--jobs <n>', 'worker threads for large inputs (default: one per CPU, up to 4)')
+    .option('--jobs <n>', 'threads that judge large inputs (default: one per CPU, up to 4)')
     .addHelpText(
       'after',
       `
 Exit status: 0 when everything meets the standard, 1 on findings, 2 on errors.
-The report is the same whatever --jobs is; --jobs 1 judges on the main thread only.
+The report is the same whatever --jobs is; --jobs 1 starts no worker thread.
 
 Examples:
   moat audit k8s deploy/                                   # every *.yaml, *.yml, *.json below

@@ -8,9 +8,9 @@ import { controlsFor, type Standard } from '../standards.js';
 import { K8S_CHECKS } from './checks/index.js';
 import {
   byLineSeverityControl,
-  FINDING_FIELDS,
+  CompactWriter,
+  expandFindings,
   groupByFile,
-  sortCompact,
   type CompactFindings,
 } from './compact.js';
 import { DEFAULT_LIMITS, parseDocuments, type ParseLimits } from './documents.js';
@@ -69,27 +69,27 @@ export function auditInput(
   const checks = controls.map((c) => K8S_CHECKS.get(c.id));
   const parsed = parseDocuments(input.text, input.file, options.limits ?? DEFAULT_LIMITS);
   const extracted = extractWorkloads(parsed.documents);
-  const findings: CompactFindings = [];
+  const findings = new CompactWriter();
   for (const workload of extracted.workloads) {
     const pod = buildPodContext(workload, options);
-    checks.forEach((check: Check | undefined, index) => {
+    checks.forEach((check: Check | undefined, control) => {
       for (const v of check?.(pod) ?? []) {
-        findings.push(
-          index,
-          workload.kind,
-          workload.name,
-          workload.namespace,
-          v.container,
-          formatPath(v.path),
-          workload.document.lineOf(v.path),
-          v.message,
-        );
+        findings.add({
+          control,
+          kind: workload.kind,
+          name: workload.name,
+          namespace: workload.namespace,
+          container: v.container,
+          path: formatPath(v.path),
+          line: workload.document.lineOf(v.path),
+          message: v.message,
+        });
       }
     });
   }
 
   return {
-    findings: sortCompact(findings, controls),
+    findings: findings.finish(controls),
     notes: [...parsed.notes, ...extracted.notes],
     subjects: extracted.workloads.length,
   };
@@ -134,33 +134,6 @@ export function assembleReport(
     findings,
     notes,
   };
-}
-
-function expandFindings(
-  list: CompactFindings,
-  file: string,
-  controls: Control[],
-  out: PostureFinding[],
-): void {
-  for (let at = 0; at < list.length; at += FINDING_FIELDS) {
-    const control = controls[list[at] as number] as Control;
-    out.push({
-      controlId: control.id,
-      severity: control.severity,
-      title: control.title,
-      subject: {
-        kind: list[at + 1] as string,
-        name: list[at + 2] as string,
-        namespace: list[at + 3] as string | undefined,
-      },
-      container: list[at + 4] as string | undefined,
-      path: list[at + 5] as string,
-      file,
-      line: list[at + 6] as number | undefined,
-      message: list[at + 7] as string,
-      fix: control.remediation,
-    });
-  }
 }
 
 export function auditManifests(inputs: ManifestInput[], options: K8sAuditOptions): AuditReport {

@@ -85,7 +85,7 @@ describe.skipIf(noBuild !== '')('auditManifestsInParallel', () => {
         jobs,
         minChars: 0,
       });
-      expect(run.workers).toBe(jobs);
+      expect(run.workers).toBe(jobs - 1);
       expect(renderJson(run.report)).toBe(json);
       expect(renderSarif(run.report, options.catalog, '1.0.0')).toBe(sarif);
     }
