@@ -1,6 +1,7 @@
 // The posture benchmarks, timed from outside through the real command line: `moat audit k8s`
-// over 10,000 workload manifests (target 5 s) and `moat audit host` on a host running 50 real
-// podman containers (target 2 s).
+// over 10,000 workload manifests (target 5 s), by default and again with `--jobs 1` to show
+// what the worker threads cost in CPU, and `moat audit host` on a host running 50 real podman
+// containers (target 2 s).
 //
 //   node dist/bench/posture.js [--quick] [--json] [--runs N] [--moat PATH/TO/bin/moat]
 import { readFile } from 'node:fs/promises';

@@ -1,4 +1,5 @@
 // `moat audit`: isolation posture of Kubernetes manifests (and the controls catalog behind it).
+import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { MoatError, UsageError } from '../../errors.js';
 import { loadCatalog } from '../../posture/catalog/load.js';
@@ -12,7 +13,11 @@ import {
   DEFAULT_OCI_SANDBOXES,
 } from '../../posture/compose/audit.js';
 import { DEFAULT_CDE_LABEL, DEFAULT_SANDBOX_RUNTIMES } from '../../posture/k8s/audit.js';
-import { auditManifestsInParallel, defaultJobs } from '../../posture/k8s/parallel.js';
+import {
+  auditManifestsInParallel,
+  defaultJobs,
+  parseOthersRunning,
+} from '../../posture/k8s/parallel.js';
 import { renderControls } from '../../posture/report/controls.js';
 import { parseFormat, renderReportChunks, type Format } from '../../posture/report/render.js';
 import { parseStandard, type Standard } from '../../posture/standards.js';
@@ -112,7 +117,7 @@ export function register(program: Command, io: CliIo): void {
     )
     .option('--cde-label <key=value>', 'label marking cardholder-data workloads')
     .option('--sandbox-runtime <name>', 'RuntimeClass counted as sandboxed (repeatable)', collect)
-    .option('--jobs <n>', 'threads that judge large inputs (default: one per CPU, up to 4)')
+    .option('--jobs <n>', 'threads that judge large inputs (default: one per idle CPU, up to 4)')
     .addHelpText(
       'after',
       `
@@ -130,7 +135,7 @@ Examples:
       const format = parseFormat(flags.format);
       const catalog = await loadCatalog();
       const read = await readInputs(paths, io.stdin);
-      const jobs = flags.jobs === undefined ? defaultJobs() : parseJobs(flags.jobs);
+      const jobs = flags.jobs === undefined ? await idleJobs() : parseJobs(flags.jobs);
       const options = {
         standard,
         catalog,
@@ -203,6 +208,12 @@ Examples:
       report.notes.unshift(...read.notes);
       await finishReport(io, report, flags, format);
     });
+}
+
+/** One judging thread per idle core; where /proc cannot be read, one per core. */
+async function idleJobs(): Promise<number> {
+  const loadavg = await readFile('/proc/loadavg', 'utf8').catch(() => '');
+  return defaultJobs(parseOthersRunning(loadavg));
 }
 
 function parseJobs(value: string): number {

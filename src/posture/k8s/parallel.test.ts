@@ -2,6 +2,7 @@
 // whatever the number of workers. Worker threads cannot load TypeScript, so both paths are
 // taken from the build in dist/ (npm run build), the code `moat` runs.
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { workloadManifest } from '../../bench/posture-manifests.js';
@@ -17,6 +18,7 @@ import {
   type ManifestInput,
 } from './audit.js';
 import type * as ParallelModule from './parallel.js';
+import { defaultJobs, MAX_JOBS, parseOthersRunning } from './parallel.js';
 
 const built = fileURLToPath(new URL('../../../dist/posture/k8s/', import.meta.url));
 const noBuild = existsSync(`${built}audit-worker.js`) ? '' : 'no build in dist/; run npm run build';
@@ -96,5 +98,23 @@ describe.skipIf(noBuild !== '')('auditManifestsInParallel', () => {
     const run = await parallel.auditManifestsInParallel(small, options, { jobs: 2 });
     expect(run.workers).toBe(0);
     expect(renderJson(run.report)).toBe(renderJson(audit.auditManifests(small, options)));
+  });
+});
+
+describe('defaultJobs', () => {
+  it('takes one thread per idle core, at least one and at most MAX_JOBS', () => {
+    expect(defaultJobs(0)).toBe(Math.min(availableParallelism(), MAX_JOBS));
+    expect(defaultJobs(undefined)).toBe(defaultJobs(0));
+    expect(defaultJobs(availableParallelism())).toBe(1);
+    expect(defaultJobs(1000)).toBe(1);
+  });
+
+  it.each([
+    ['6.65 6.12 7.02 6/170 7946\n', 5],
+    ['0.00 0.01 0.05 1/98 12\n', 0],
+    ['garbage', undefined],
+    ['', undefined],
+  ])('reads the other runnable threads from /proc/loadavg %j', (text, others) => {
+    expect(parseOthersRunning(text)).toBe(others);
   });
 });
