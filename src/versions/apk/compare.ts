@@ -3,7 +3,7 @@
 // text, as Gentoo's rules say), suffixes by rank, commit hashes as text. When one version runs
 // out first, a trailing pre-release suffix makes it older, any other trailing token newer.
 import { VersionError } from '../errors.js';
-import type { VersionScheme } from '../scheme.js';
+import { parsedScheme } from '../parsed-scheme.js';
 import { NO_SUFFIX, Token, tokenizeApkVersion, type VersionToken } from './tokens.js';
 
 const MAX_LENGTH = 1024;
@@ -44,8 +44,15 @@ const isPreRelease = (t: VersionToken): boolean =>
  * leading tokens equal all of `b` matches it (apk's `~` operator: `3.6.9 ~ 3.6`).
  */
 export function compareApkVersions(a: string, b: string, fuzzy = false): -1 | 0 | 1 {
-  const ta = tokenizeApkVersion(a);
-  const tb = tokenizeApkVersion(b);
+  return compareApkTokens(tokenizeApkVersion(a), tokenizeApkVersion(b), fuzzy);
+}
+
+/** `compareApkVersions` of two versions already split by `tokenizeApkVersion`. */
+function compareApkTokens(
+  ta: readonly VersionToken[],
+  tb: readonly VersionToken[],
+  fuzzy: boolean,
+): -1 | 0 | 1 {
   let i = 0;
   while (ta[i]?.kind === tb[i]?.kind && (ta[i]?.kind ?? Token.End) < Token.End) {
     const r = compareTokens(ta[i] as VersionToken, tb[i] as VersionToken);
@@ -77,17 +84,19 @@ export function isValidApkVersion(version: string): boolean {
   return tokens[tokens.length - 1]?.kind === Token.End;
 }
 
-function checked(version: string): string {
-  if (!isValidApkVersion(version)) {
+// The same test as isValidApkVersion, keeping the tokens it made.
+function checkedTokens(version: string): VersionToken[] {
+  const tokens = version.length > MAX_LENGTH ? [] : tokenizeApkVersion(version);
+  if (tokens[tokens.length - 1]?.kind !== Token.End) {
     const form = 'expected digits{.digits}[letter][_suffix[N]]…[~hash][-rN]';
     throw new VersionError('apk', version, form);
   }
 
-  return version;
+  return tokens;
 }
 
-export const apkScheme: VersionScheme = {
+export const apkScheme = parsedScheme({
   name: 'apk',
-  isValid: isValidApkVersion,
-  compare: (a, b) => compareApkVersions(checked(a), checked(b)),
-};
+  parse: checkedTokens,
+  compareParsed: (a, b) => compareApkTokens(a, b, false),
+});

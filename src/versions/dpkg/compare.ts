@@ -1,7 +1,7 @@
 // Debian version ordering, Debian Policy §5.6.12 and dpkg's verrevcmp() (lib/dpkg/version.c):
 // alternate non-digit and digit runs; in non-digit runs `~` sorts before everything (even the
 // end), then the end, then letters, then other characters; digit runs compare numerically.
-import type { VersionScheme } from '../scheme.js';
+import { parsedScheme } from '../parsed-scheme.js';
 import { parseDebianVersion, type DebianVersion } from './parse.js';
 
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
@@ -66,17 +66,8 @@ export function compareDebianVersions(a: DebianVersion, b: DebianVersion): -1 | 
   return diff < 0 ? -1 : diff > 0 ? 1 : 0;
 }
 
-function isValid(version: string): boolean {
-  try {
-    parseDebianVersion(version);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-export const dpkgScheme: VersionScheme = {
+export const dpkgScheme = parsedScheme({
   name: 'dpkg',
-  isValid,
-  compare: (a, b) => compareDebianVersions(parseDebianVersion(a), parseDebianVersion(b)),
-};
+  parse: parseDebianVersion,
+  compareParsed: compareDebianVersions,
+});

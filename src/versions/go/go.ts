@@ -6,7 +6,7 @@
 // (golang.org/x/vuln GoTagToSemver): `go1.21` → 1.21.0, `go1.22rc1` → 1.22.0-rc.1.
 import semver from 'semver';
 import { VersionError } from '../errors.js';
-import type { VersionScheme } from '../scheme.js';
+import { parsedScheme } from '../parsed-scheme.js';
 
 // Limitation: ordering goes through the npm semver package, which rejects numeric parts above
 // 2^53 - 1 that golang.org/x/mod/semver would accept; such versions are reported invalid.
@@ -20,6 +20,14 @@ const SEMVER_CHARS = /^[0-9][0-9A-Za-z.+-]*$/;
  * @throws VersionError when the string is neither.
  */
 export function goVersionToSemver(version: string): string {
+  return parseGoVersion(version).version;
+}
+
+/**
+ * The parsed SemVer that a Go module or toolchain version orders as.
+ * @throws VersionError when the string is neither.
+ */
+function parseGoVersion(version: string): semver.SemVer {
   if (version.length > MAX_LENGTH) {
     throw new VersionError('go', version.slice(0, 40), `longer than ${MAX_LENGTH} characters`);
   }
@@ -33,7 +41,7 @@ export function goVersionToSemver(version: string): string {
     throw new VersionError('go', version, 'expected vMAJOR.MINOR.PATCH[-PRE][+BUILD] or go1.N[.P]');
   }
 
-  return parsed.version;
+  return parsed;
 }
 
 // A toolchain version may carry a suffix after a blank, e.g. `go1.22.0 X:boringcrypto`.
@@ -69,17 +77,9 @@ function moduleToSemver(version: string): string | undefined {
   return bare;
 }
 
-function compareGo(a: string, b: string): -1 | 0 | 1 {
-  return semver.compare(goVersionToSemver(a), goVersionToSemver(b));
-}
-
-function isValid(version: string): boolean {
-  try {
-    goVersionToSemver(version);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-export const goScheme: VersionScheme = { name: 'go', isValid, compare: compareGo };
+// Build metadata (`+incompatible`) plays no part: SemVer#compare ignores it.
+export const goScheme = parsedScheme({
+  name: 'go',
+  parse: parseGoVersion,
+  compareParsed: (a, b) => a.compare(b),
+});

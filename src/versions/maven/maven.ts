@@ -1,7 +1,7 @@
 // Maven versions ordered as maven-artifact's ComparableVersion (the rules every Maven build
 // and most scanners use); see items.ts and parse.ts for the rules themselves.
 import { VersionError } from '../errors.js';
-import type { VersionScheme } from '../scheme.js';
+import { parsedScheme } from '../parsed-scheme.js';
 import { compareItem, type ListItem } from './items.js';
 import { MAX_MAVEN_VERSION_LENGTH, parseMavenVersion, UnparsableNumber } from './parse.js';
 
@@ -27,18 +27,13 @@ export function parseMaven(version: string): ListItem {
   }
 }
 
-function isValid(version: string): boolean {
-  try {
-    parseMaven(version);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function compareMaven(a: string, b: string): -1 | 0 | 1 {
-  const result = compareItem(parseMaven(a), parseMaven(b));
+function compareMaven(a: ListItem, b: ListItem): -1 | 0 | 1 {
+  const result = compareItem(a, b);
   return result < 0 ? -1 : result > 0 ? 1 : 0;
 }
 
-export const mavenScheme: VersionScheme = { name: 'maven', isValid, compare: compareMaven };
+export const mavenScheme = parsedScheme({
+  name: 'maven',
+  parse: parseMaven,
+  compareParsed: compareMaven,
+});

@@ -1,10 +1,11 @@
 // Python package versions (PEP 440, as pypa/packaging's Version implements it) through
 // @renovatebot/pep440: epochs, pre/post/dev releases, local labels and normalisation.
-import { compare, parse } from '@renovatebot/pep440';
+import { parse } from '@renovatebot/pep440';
 import { VERSION_PATTERN } from '@renovatebot/pep440/lib/version.js';
 import { VersionError } from '../errors.js';
-import type { VersionScheme } from '../scheme.js';
+import { parsedScheme } from '../parsed-scheme.js';
 import { formatPep440, type ParsedPep440 } from './format.js';
+import { compareKeys, pep440Key, type Pep440Key } from './order.js';
 import { containsVersion } from './specifier.js';
 
 // Limitation: the library holds release numbers as JavaScript numbers, so components above
@@ -43,13 +44,15 @@ export function satisfiesPep440(version: string, specifier: string): boolean {
   return containsVersion(checked(version), specifier);
 }
 
-function comparePep440(a: string, b: string): -1 | 0 | 1 {
-  const diff = compare(checked(a), checked(b));
-  return diff < 0 ? -1 : diff > 0 ? 1 : 0;
+function sortKey(version: string): Pep440Key {
+  return pep440Key(parse(checked(version)) as unknown as ParsedPep440);
 }
 
-export const pep440Scheme: VersionScheme = {
+export const pep440Scheme = parsedScheme({
   name: 'pep440',
-  isValid: (version) => version.length <= MAX_LENGTH && parse(version, PADDED) !== null,
-  compare: comparePep440,
-};
+  parse: sortKey,
+  compareParsed: (a, b) => {
+    const diff = compareKeys(a, b);
+    return diff < 0 ? -1 : diff > 0 ? 1 : 0;
+  },
+});

@@ -1,7 +1,7 @@
 // RPM `[epoch:]version[-release]` strings: split as rpm's parseEVR() (lib/rpmds.c) does and
 // ordered as rpm.labelCompare() orders (epoch, version, release) triples.
 import { VersionError } from '../errors.js';
-import type { VersionScheme } from '../scheme.js';
+import { parsedScheme } from '../parsed-scheme.js';
 import { rpmvercmp } from './rpmvercmp.js';
 
 export interface RpmEvr {
@@ -67,8 +67,8 @@ function checked(evr: string): RpmEvr {
   return parseRpmEvr(evr);
 }
 
-export const rpmScheme: VersionScheme = {
+export const rpmScheme = parsedScheme({
   name: 'rpm',
-  isValid: isValidRpmEvr,
-  compare: (a, b) => compareRpmEvr(checked(a), checked(b)),
-};
+  parse: checked,
+  compareParsed: compareRpmEvr,
+});

@@ -2,7 +2,7 @@
 // strict parsing, prereleases before the release, build metadata ignored for ordering.
 import semver from 'semver';
 import { VersionError } from '../errors.js';
-import type { VersionScheme } from '../scheme.js';
+import { parsedScheme } from '../parsed-scheme.js';
 
 /**
  * Parses a version the way npm does without `loose`: an optional `v` prefix and
@@ -18,8 +18,8 @@ export function parseNpmVersion(version: string): semver.SemVer {
   return parsed;
 }
 
-export const semverScheme: VersionScheme = {
+export const semverScheme = parsedScheme({
   name: 'semver',
-  isValid: (version) => semver.valid(version, { loose: false }) !== null,
-  compare: (a, b) => parseNpmVersion(a).compare(parseNpmVersion(b)),
-};
+  parse: parseNpmVersion,
+  compareParsed: (a, b) => a.compare(b),
+});
