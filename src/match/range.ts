@@ -2,6 +2,7 @@
 // evaluation algorithm (https://ossf.github.io/osv-schema/#evaluation): events sorted by
 // version with `introduced: "0"` first, then walked; `versions` lists match exactly.
 import type { OsvAffected, OsvEvent, OsvRange } from '../advisories/osv.js';
+import { parsedScheme, type ParsedScheme } from '../versions/parsed-scheme.js';
 import type { VersionScheme } from '../versions/scheme.js';
 
 export interface EntryVerdict {
@@ -137,11 +138,34 @@ function withoutLeadingZeros(version: string): string {
     [a, b, c].map((n) => String(Number(n))).join('.'));
 }
 
+// One lenient scheme per base scheme, so its parsed forms outlive a single matching call.
+const lenient = new WeakMap<VersionScheme, VersionScheme>();
+
 /** A SemVer scheme that reads `19.03.1` as `19.3.1`. */
 export function lenientSemver(scheme: VersionScheme): VersionScheme {
-  return {
+  let made = lenient.get(scheme);
+  if (made === undefined) {
+    made = isParsed(scheme) ? lenientParsed(scheme) : {
+      name: scheme.name,
+      isValid: (v) => scheme.isValid(v) || scheme.isValid(withoutLeadingZeros(v)),
+      compare: (a, b) => scheme.compare(withoutLeadingZeros(a), withoutLeadingZeros(b)),
+    };
+    lenient.set(scheme, made);
+  }
+
+  return made;
+}
+
+// A version valid as it stands has no leading zeros, so reading every version without them
+// accepts the same strings and orders them the same as trying both.
+function lenientParsed<P>(scheme: ParsedScheme<P>): ParsedScheme<P> {
+  return parsedScheme({
     name: scheme.name,
-    isValid: (v) => scheme.isValid(v) || scheme.isValid(withoutLeadingZeros(v)),
-    compare: (a, b) => scheme.compare(withoutLeadingZeros(a), withoutLeadingZeros(b)),
-  };
+    parse: (v) => scheme.parse(withoutLeadingZeros(v)),
+    compareParsed: scheme.compareParsed,
+  });
+}
+
+function isParsed(scheme: VersionScheme): scheme is ParsedScheme<unknown> {
+  return 'parse' in scheme && 'compareParsed' in scheme;
 }
