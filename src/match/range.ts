@@ -56,7 +56,11 @@ export function evaluateEntry(
     }
   }
 
-  verdict.fixed = [...new Set(verdict.fixed)];
+  // Most entries do not match; a list of one or none has nothing to remove.
+  if (verdict.fixed.length > 1) {
+    verdict.fixed = [...new Set(verdict.fixed)];
+  }
+
   return verdict;
 }
 
@@ -65,8 +69,7 @@ function evaluateRange(version: string, range: OsvRange, scheme: VersionScheme):
   // range's verdict unknown rather than a silent "not affected".
   try {
     const sorted = sortEvents(range.events, scheme);
-    const limits = sorted.flatMap((e) => (e.limit === undefined ? [] : [e.limit]));
-    if (limits.length > 0 && !limits.some((limit) => scheme.compare(version, limit) < 0)) {
+    if (!belowSomeLimit(version, sorted, scheme)) {
       return 'not-affected';
     }
 
@@ -86,6 +89,22 @@ function evaluateRange(version: string, range: OsvRange, scheme: VersionScheme):
   } catch {
     return 'unknown';
   }
+}
+
+/** False when the range has `limit` events and `version` is below none of them. */
+function belowSomeLimit(version: string, events: OsvEvent[], scheme: VersionScheme): boolean {
+  let limited = false;
+  for (const event of events) {
+    if (event.limit !== undefined) {
+      if (scheme.compare(version, event.limit) < 0) {
+        return true;
+      }
+
+      limited = true;
+    }
+  }
+
+  return !limited;
 }
 
 /** Sorts events by version, `introduced: "0"` first; throws for an unreadable version. */
@@ -116,17 +135,23 @@ function eventVersion(event: OsvEvent): string | undefined {
 }
 
 function fixedAfter(version: string, range: OsvRange, scheme: VersionScheme): string[] {
-  return range.events.flatMap((event) => {
-    if (event.fixed === undefined) {
-      return [];
+  const fixed: string[] = [];
+  for (const event of range.events) {
+    if (event.fixed !== undefined && isBefore(version, event.fixed, scheme)) {
+      fixed.push(event.fixed);
     }
+  }
 
-    try {
-      return scheme.compare(version, event.fixed) < 0 ? [event.fixed] : [];
-    } catch {
-      return [];
-    }
-  });
+  return fixed;
+}
+
+// An unreadable fixed version is left out rather than failing the verdict.
+function isBefore(version: string, fixed: string, scheme: VersionScheme): boolean {
+  try {
+    return scheme.compare(version, fixed) < 0;
+  } catch {
+    return false;
+  }
 }
 
 // Docker-era Go modules publish `19.03.1` and `17.06.0-ce`, whose leading zeros SemVer 2.0
