@@ -2,7 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { describeError, MoatError, UsageError } from '../errors.js';
 import { createLogger } from '../log.js';
-import { commands } from './commands/index.js';
+import { commandsFor, type Register } from './commands/index.js';
 import { ExitCode } from './exit.js';
 import type { CliIo } from './io.js';
 import { toolVersion } from './version.js';
@@ -14,7 +14,7 @@ export class PolicyFailure extends Error {
   }
 }
 
-export function buildProgram(io: CliIo): Command {
+export function buildProgram(io: CliIo, commands: readonly Register[]): Command {
   const program = new Command('moat')
     .description('Keep containerized workloads isolated and patched, and prove it.')
     .version(toolVersion())
@@ -43,7 +43,8 @@ export async function main(argv: string[], overrides: Partial<CliIo> = {}): Prom
   };
 
   try {
-    await buildProgram(io).parseAsync(argv, { from: 'user' });
+    const program = buildProgram(io, await commandsFor(argv));
+    await program.parseAsync(argv, { from: 'user' });
     return ExitCode.OK;
   } catch (err) {
     return reportFailure(io, err);
