@@ -7,7 +7,7 @@ import { isDigest, parseDigest, verifyBuffer } from '../image/digest.js';
 import { ImageError } from '../image/errors.js';
 import type { Descriptor } from '../image/types.js';
 import { MAX_BUNDLE_BYTES } from './keyless.js';
-import { MAX_REFERRERS } from './referrers.js';
+import { referrerDigests } from './referrers.js';
 import type { SignatureStore } from './store.js';
 
 export const BUNDLE_MEDIA_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
@@ -48,27 +48,9 @@ export async function collectBundles(
 async function listBundleReferrers(store: SignatureStore, digest: string): Promise<string[]> {
   const index = await store.referrers(digest, BUNDLE_MEDIA_TYPE) ??
     (await store.getManifest({ tag: referrersTag(digest) }))?.bytes;
-  return index === undefined ? [] : bundleDigests(index);
+  return index === undefined ? [] : referrerDigests(index, BUNDLE_MEDIA_TYPE);
 }
 
-// The referrer digests of bundle type in an image index; an unreadable index lists none. A
-// registry may ignore the artifactType filter (no OCI-Filters-Applied): filter again here.
-function bundleDigests(index: Buffer): string[] {
-  let doc: { manifests?: unknown };
-  try {
-    doc = JSON.parse(index.toString('utf8')) as { manifests?: unknown };
-  } catch {
-    return [];
-  }
-
-  const manifests = Array.isArray(doc.manifests) ? (doc.manifests as unknown[]) : [];
-  return manifests
-    .map((m) => m as { digest?: unknown; artifactType?: unknown } | null)
-    .filter((m) => m?.artifactType === BUNDLE_MEDIA_TYPE &&
-      typeof m.digest === 'string' && isDigest(m.digest))
-    .map((m) => m?.digest as string)
-    .slice(0, MAX_REFERRERS);
-}
 
 async function readBundleLayer(
   store: SignatureStore,
