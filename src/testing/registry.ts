@@ -5,12 +5,12 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import bcrypt from 'bcryptjs';
 import { makeTempDir } from './requirements.js';
 import { startTokenServer, type TokenServer, type TokenUser } from './registry-token.js';
+import { freePort } from './free-port.js';
 
 export type { TokenUser } from './registry-token.js';
 
@@ -152,18 +152,6 @@ async function makeCertificate(dir: string): Promise<{ certPath: string; keyPath
     '-keyout', keyPath, '-out', certPath, '-days', '2', '-subj', '/CN=moat-test-token',
   ]);
   return { certPath, keyPath };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitReady(

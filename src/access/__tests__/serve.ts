@@ -2,8 +2,8 @@
 // tests can drive it with real registry clients.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { freePort } from '../../testing/free-port.js';
 
 const REPO_ROOT = resolve(import.meta.dirname, '..', '..', '..');
 
@@ -11,16 +11,6 @@ const REPO_ROOT = resolve(import.meta.dirname, '..', '..', '..');
 export function buildMoat(): boolean {
   spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: REPO_ROOT, stdio: 'ignore' });
   return existsSync(join(REPO_ROOT, 'dist', 'cli', 'main.js'));
-}
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer().once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => done(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
 }
 
 export interface MoatServer {

@@ -4,10 +4,11 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { copyFile, readdir, readFile, symlink } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { cacheKey, cachedDir } from '../../testing/cache.js';
+export { freePort } from '../../testing/free-port.js';
+import { freePort } from '../../testing/free-port.js';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..', '..');
 export const ADMIN = { username: 'admin', password: 'moat-test-admin-password' };
@@ -61,17 +62,6 @@ export interface ServerProcess {
   stderr(): string;
   stop(): Promise<void>;
   kill9(): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => done(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
 }
 
 /** Starts `moat serve --data dataDir` and waits for /api/health. */
