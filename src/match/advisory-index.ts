@@ -1,9 +1,10 @@
 // What one revision of the advisory store holds for the packages asked about so far: each
-// package name's indexed rows and each record's summary, read once, parsed once and kept, so
-// later matches of the same packages read nothing from the store.
+// package name's indexed rows, each record's summary and the finding parts built from them,
+// read, parsed and built once and kept, so later matches of the same packages read nothing.
 import type { OsvAffected } from '../advisories/osv.js';
 import type { AdvisoryReader, AdvisorySummary, AffectedRow } from '../advisories/store.js';
 import { rateAdvisory, type Rating } from './severity.js';
+import { SharedPartsMemo } from './shared-parts.js';
 
 export class AdvisoryIndex {
   private readonly rows = new Map<string, Map<string, readonly AffectedRow[]>>();
@@ -37,6 +38,9 @@ export class AdvisoryIndex {
 
     return rating;
   };
+
+  /** The version-independent parts of finding templates, built from this index's records. */
+  readonly parts = new SharedPartsMemo(this.found, this.rate);
 
   holds(ecosystem: string, name: string): boolean {
     return this.rows.get(ecosystem)?.has(name) === true;

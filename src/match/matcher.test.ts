@@ -101,6 +101,21 @@ describe.skipIf(!existsSync(vulndata))('AdvisoryMatcher on the real OSV data', (
     }
   });
 
+  it('gives other versions of the same packages the same findings from shared parts', () => {
+    // No verdicts kept: every call builds templates anew from the parts the index keeps.
+    const matcher = new AdvisoryMatcher({ ...options, maxCachedLookups: 0 });
+    const some = bench.packages.filter((_p, i) => i % 4 === 1);
+    const rotated = (by: number) => inventory(some.map((p, i) => {
+      const other = some[(i + by) % some.length] as Package;
+      return { ...p, version: p.type === other.type ? other.version : p.version };
+    }), bench.os);
+
+    for (const next of [inventory(some, bench.os), rotated(1), rotated(2), rotated(1)]) {
+      const expected = matchInventory(next, store, options);
+      expect(JSON.stringify(matcher.match(next, store))).toBe(JSON.stringify(expected));
+    }
+  });
+
   it('matches this machine\'s packages, an Alpine image and odd inputs alike', () => {
     const dpkg = '/var/lib/dpkg/status';
     const machine = existsSync(dpkg)
@@ -139,16 +154,19 @@ describe.skipIf(!existsSync(vulndata))('AdvisoryMatcher on the real OSV data', (
 
   it('hands out findings that can be changed without changing later results', () => {
     const part = inventory(bench.packages.slice(0, 500), bench.os);
-    const matcher = new AdvisoryMatcher(options);
-    const first = matcher.match(part, store);
-    for (const finding of first.findings) {
-      finding.vulnerability.aliases.push('changed');
-      finding.vulnerability.references.length = 0;
-      finding.fixedVersions.reverse().push('changed');
-      finding.cvss.length = 0;
-    }
+    for (const matcher of [new AdvisoryMatcher(options),
+      new AdvisoryMatcher({ ...options, maxCachedLookups: 0 })]) {
+      const first = matcher.match(part, store);
+      for (const finding of first.findings) {
+        finding.vulnerability.aliases.push('changed');
+        finding.vulnerability.references.length = 0;
+        finding.vulnerability.id = 'changed';
+        finding.fixedVersions.reverse().push('changed');
+        finding.cvss.length = 0;
+      }
 
-    expect(matcher.match(part, store)).toEqual(matchInventory(part, store, options));
+      expect(matcher.match(part, store)).toEqual(matchInventory(part, store, options));
+    }
   });
 });
 
@@ -189,8 +207,14 @@ describe.skipIf(!existsSync(vulndata))('AdvisoryMatcher after the store changes'
     expect(after).toEqual(matchInventory(npmInventory, store, options));
   });
 
-  it('sees a changed, then a withdrawn record through a store opened anew', async () => {
-    const matcher = new AdvisoryMatcher(options);
+  it.each([
+    ['keeping verdicts', {}],
+    ['keeping no verdicts, only the index and its finding parts', { maxCachedLookups: 0 }],
+  ])('sees a changed, then a withdrawn record through a store opened anew, %s', async (
+    _name,
+    kept,
+  ) => {
+    const matcher = new AdvisoryMatcher({ ...options, ...kept });
     const target = npmInventory.packages.slice(0, 2_000);
     const probe = inventory(target, npmInventory.os);
     const found = matcher.match(probe, store).findings[0];

@@ -159,7 +159,7 @@ export class AdvisoryMatcher {
 
     index.loadSummaries(reader, matched.flatMap((m) => m.hits.map((hit) => hit.advisoryId)));
     return matched.map(({ stats, hits, problem }) => ({
-      templates: buildTemplates(hits, index.summaries, index.rate),
+      templates: buildTemplates(hits, index.summaries, index.parts.partsOf),
       gitRangesSkipped: stats.gitRangesSkipped,
       ...(problem === undefined ? {} : { problem }),
     }));

@@ -1,35 +1,21 @@
 // Turns raw hits into findings, one per vulnerability per package: records that are aliases
 // of each other (CVE ↔ GHSA ↔ PYSEC, Alpine `upstream`) merge into one finding, and distro
 // advisories (DSA, DLA, USN…) whose `related` CVE is already a finding fold into it.
-import { isMalicious, type OsvAffected } from '../advisories/osv.js';
 import type { AdvisoryReader, AdvisorySummary } from '../advisories/store.js';
 import type { Package } from '../inventory/model.js';
 import type { Finding } from './finding.js';
-import { compareSeverity, rateAdvisory, type Rating } from './severity.js';
 import type { Lookup } from './target.js';
 import { targetOf } from './target.js';
+import {
+  sharedParts, toTemplate, type FindingTemplate, type LookupHit, type PartsOf,
+} from './template.js';
 
-/** One advisory's verdict for one looked-up package version. */
-export interface LookupHit {
-  ecosystem: string;
-  advisoryId: string;
-  entries: OsvAffected[];
-  status: 'affected' | 'unknown';
-  fixed: string[];
-}
+export type { FindingTemplate, LookupHit, Rater } from './template.js';
 
 export interface Hit extends LookupHit {
   pkg: Package;
   lookup: Lookup;
 }
-
-/**
- * A finding without its package: what one vulnerability means for one looked-up version, the
- * same for every package that looks up that version. Shared, so never handed out as is.
- */
-export type FindingTemplate = Omit<Finding, 'package' | 'layer' | 'suppressed'> & {
-  ecosystem: string;
-};
 
 /** True when the store returned the record and it is not withdrawn. */
 function isLive(id: string, records: ReadonlyMap<string, AdvisorySummary>): boolean {
@@ -51,7 +37,8 @@ export function buildFindings(hits: Hit[], reader: AdvisoryReader): Finding[] {
     const { pkg, lookup } = group[0] as Hit;
     const target = targetOf(pkg);
     for (const cluster of clusterHits(group, records)) {
-      findings.push(attachPackage(toTemplate(cluster, records), pkg, lookup, target));
+      const template = toTemplate(cluster, sharedParts(cluster, records));
+      findings.push(attachPackage(template, pkg, lookup, target));
     }
   }
 
@@ -60,20 +47,18 @@ export function buildFindings(hits: Hit[], reader: AdvisoryReader): Finding[] {
 
 /**
  * The finding templates of one package's hits, in the order `buildFindings` gives them;
- * `records` must hold the summaries of every hit that has one.
+ * `records` must hold the summaries of every hit that has one. `parts` may be a memo of
+ * `sharedParts` over the same records.
  */
 export function buildTemplates(
   hits: readonly LookupHit[],
   records: ReadonlyMap<string, AdvisorySummary>,
-  rate: Rater = rateAdvisory,
+  parts: PartsOf = (cluster) => sharedParts(cluster, records),
 ): FindingTemplate[] {
   const live = hits.filter((hit) => isLive(hit.advisoryId, records));
   return live.length === 0 ? []
-    : clusterHits(live, records).map((cluster) => toTemplate(cluster, records, rate));
+    : clusterHits(live, records).map((cluster) => toTemplate(cluster, parts(cluster)));
 }
-
-/** Rates one entry of one record; `rateAdvisory`, or a caller's memo of it. */
-export type Rater = (record: AdvisorySummary, entry: OsvAffected) => Rating;
 
 /**
  * A fresh finding of `pkg` from a shared template: its lists are copied, never shared.
@@ -149,88 +134,6 @@ function clusterHits<H extends LookupHit>(
   }
 
   return [...clusters.values()];
-}
-
-// The id people search for first: a CVE, then GHSA, then malicious-package ids.
-function primaryRank(id: string): number {
-  if (id.startsWith('CVE-')) return 0;
-  if (id.startsWith('GHSA-')) return 1;
-  if (id.startsWith('MAL-')) return 2;
-  return 3;
-}
-
-const sourceRank = (source: string): number =>
-  ['malicious-package', 'debian-urgency', 'ubuntu-priority'].includes(source) ? 0
-    : source.startsWith('cvss-') ? 1 : source === 'ghsa' ? 2 : 3;
-
-function bestRating(ratings: Rating[]): Rating {
-  const sorted = [...ratings].sort((a, b) =>
-    sourceRank(a.source) - sourceRank(b.source) || compareSeverity(b.severity, a.severity));
-  const best = sorted[0] ?? { severity: 'unknown', source: 'none', cvss: [] };
-  const vectors = new Map(ratings.flatMap((r) => r.cvss).map((c) => [c.vector, c]));
-  return { ...best, cvss: [...vectors.values()] };
-}
-
-// The ordering of String#localeCompare (ECMA-402 §19.1.1) without building a collator per call.
-const collator = new Intl.Collator();
-
-function toTemplate(
-  cluster: readonly LookupHit[],
-  records: ReadonlyMap<string, AdvisorySummary>,
-  rate: Rater = rateAdvisory,
-): FindingTemplate {
-  const sorted = [...cluster].sort((a, b) =>
-    primaryRank(a.advisoryId) - primaryRank(b.advisoryId)
-    || collator.compare(a.advisoryId, b.advisoryId));
-  const first = sorted[0] as LookupHit;
-  const main = records.get(first.advisoryId) as AdvisorySummary;
-  const all = sorted.map((h) => records.get(h.advisoryId) as AdvisorySummary);
-
-  const ids = new Set(all.flatMap((r) => [r.id, ...(r.aliases ?? []), ...(r.upstream ?? [])]));
-  // Banks track CVEs: show the CVE id when any merged record names one.
-  const shown = [...ids].sort((a, b) => primaryRank(a) - primaryRank(b))[0] ?? main.id;
-  ids.delete(shown);
-  const rating = bestRating(sorted.flatMap((hit) => {
-    const record = records.get(hit.advisoryId) as AdvisorySummary;
-    return hit.entries.map((entry) => rate(record, entry));
-  }));
-  const fixed = [...new Set(sorted.flatMap((h) => h.fixed))];
-  const references = firstReferences(all, 50);
-  const summary = all.map((r) => r.summary).find((s) => s !== undefined && s !== '');
-
-  return {
-    kind: all.some((r) => isMalicious(r.id)) ? 'malicious' : 'vulnerability',
-    vulnerability: {
-      id: shown,
-      aliases: [...ids].sort(),
-      ...(summary === undefined ? {} : { summary: summary.slice(0, 300) }),
-      references,
-      ...(main.published === undefined ? {} : { published: main.published }),
-      modified: main.modified,
-    },
-    ecosystem: first.ecosystem,
-    severity: rating.severity,
-    severitySource: rating.source,
-    cvss: rating.cvss,
-    status: sorted.some((h) => h.status === 'affected') ? 'affected' : 'unknown',
-    fixedVersions: fixed,
-    fixState: fixed.length > 0 ? 'fixed' : 'not-fixed',
-  };
-}
-
-/** The first `limit` distinct reference URLs of `records`, in order, without reading the rest. */
-function firstReferences(records: AdvisorySummary[], limit: number): string[] {
-  const urls = new Set<string>();
-  for (const record of records) {
-    for (const ref of record.references ?? []) {
-      urls.add(ref.url);
-      if (urls.size >= limit) {
-        return [...urls];
-      }
-    }
-  }
-
-  return [...urls];
 }
 
 function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
