@@ -36,4 +36,22 @@ describe('callSchemes', () => {
     expect(schemesOf('Debian:12')?.semver?.compare('19.03.1', '19.3.0')).toBe(1);
     expect(schemesOf('NoSuchEcosystem')).toBeUndefined();
   });
+
+  it('uses a parsed scheme as it is and remembers unreadable versions for any other', () => {
+    expect(callSchemes(getScheme)('Debian:12')?.ecosystem).toBe(dpkg);
+    let compared = 0;
+    const plain: VersionScheme = { name: 'plain', isValid: (v) => dpkg.isValid(v),
+      compare: (a, b) => {
+        compared += 1;
+        return dpkg.compare(a, b);
+      } };
+    const scheme = callSchemes((name) => (name === 'semver' ? undefined : plain))('Plain');
+    expect(scheme?.ecosystem).not.toBe(plain);
+    for (let i = 0; i < 3; i += 1) {
+      expect(() => scheme?.ecosystem.compare('not a version!', '1.0')).toThrow();
+    }
+
+    expect(compared).toBe(1);
+    expect(scheme?.ecosystem.compare('1.0', '2.0')).toBe(-1);
+  });
 });

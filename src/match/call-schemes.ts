@@ -1,9 +1,10 @@
 // The version schemes of one matching call, made once per ecosystem rather than per package.
 // Each remembers the strings it has already found unreadable: a bad installed version is
 // compared against every event of every advisory of its package, and building a VersionError
-// (with its stack) each time cost more than the comparisons themselves.
+// (with its stack) each time cost more than the comparisons themselves. A parsed scheme keeps
+// that error itself, so only other schemes get this memo.
 import type { VersionScheme } from '../versions/scheme.js';
-import { lenientSemver, type RangeSchemes } from './range.js';
+import { isParsed, lenientSemver, type RangeSchemes } from './range.js';
 
 /** Thrown instead of the scheme's own error for a string already known to be unreadable. */
 const known = new Error('version already found unreadable');
@@ -33,18 +34,25 @@ export function rememberInvalid(scheme: VersionScheme): VersionScheme {
   };
 }
 
+/** `scheme` itself when it keeps its parsed forms and errors; else `rememberInvalid` of it. */
+// Limitation: a parsed scheme re-parses strings over 256 characters, so an unreadable one
+// that long builds its error on each comparison; no real package version is that long.
+function withMemo(scheme: VersionScheme): VersionScheme {
+  return isParsed(scheme) ? scheme : rememberInvalid(scheme);
+}
+
 /** Range schemes by OSV ecosystem for one call; undefined for an ecosystem with no scheme. */
 export function callSchemes(
   schemeFor: (ecosystemOrName: string) => VersionScheme | undefined,
 ): (ecosystem: string) => RangeSchemes | undefined {
   const semver = schemeFor('semver');
-  const lenient = semver === undefined ? undefined : rememberInvalid(lenientSemver(semver));
+  const lenient = semver === undefined ? undefined : withMemo(lenientSemver(semver));
   const made = new Map<string, RangeSchemes | undefined>();
   return (ecosystem) => {
     if (!made.has(ecosystem)) {
       const scheme = schemeFor(ecosystem);
       made.set(ecosystem, scheme === undefined ? undefined : {
-        ecosystem: rememberInvalid(scheme),
+        ecosystem: withMemo(scheme),
         ...(lenient === undefined ? {} : { semver: lenient }),
       });
     }

@@ -191,6 +191,7 @@ function lenientParsed<P>(scheme: ParsedScheme<P>): ParsedScheme<P> {
   });
 }
 
-function isParsed(scheme: VersionScheme): scheme is ParsedScheme<unknown> {
+/** True for a scheme that keeps each string's parsed form, or why it is invalid. */
+export function isParsed(scheme: VersionScheme): scheme is ParsedScheme<unknown> {
   return 'parse' in scheme && 'compareParsed' in scheme;
 }
