@@ -5,6 +5,7 @@ import type { OsvAffected } from '../advisories/osv.js';
 import type { AdvisoryReader, AdvisorySummary, AffectedRow } from '../advisories/store.js';
 import { rateAdvisory, type Rating } from './severity.js';
 import { SharedPartsMemo } from './shared-parts.js';
+import { TemplatePlans } from './template-plans.js';
 
 export class AdvisoryIndex {
   private readonly rows = new Map<string, Map<string, readonly AffectedRow[]>>();
@@ -41,6 +42,9 @@ export class AdvisoryIndex {
 
   /** The version-independent parts of finding templates, built from this index's records. */
   readonly parts = new SharedPartsMemo(this.found, this.rate);
+
+  /** Which hits of a look-up merge into which finding, by the rows that hit. */
+  readonly plans = new TemplatePlans(this.found, this.parts.partsOf);
 
   holds(ecosystem: string, name: string): boolean {
     return this.rows.get(ecosystem)?.has(name) === true;

@@ -116,15 +116,21 @@ function rowSource(outcomes: LookupOutcome[], reader: AdvisoryReader): RowSource
   };
 }
 
-/** The hits of one look-up; `problem` says why an ecosystem of it could not be matched. */
+/**
+ * The hits of one look-up; `problem` says why an ecosystem of it could not be matched.
+ * `matched`, when given, receives the position of each row that hit, counting the rows of
+ * every ecosystem with a scheme in order: with the same rows, equal positions mean equal hits.
+ */
 export function matchLookup(
   lookup: Lookup,
   rows: RowSource,
   schemesOf: (ecosystem: string) => RangeSchemes | undefined,
   stats: Pick<MatchStats, 'gitRangesSkipped'>,
+  matched?: number[],
 ): { hits: LookupHit[]; problem?: string } {
   const hits = new Map<string, LookupHit>();
   let problem: string | undefined;
+  let position = -1;
   for (const ecosystem of lookup.ecosystems) {
     const schemes = schemesOf(ecosystem);
     if (schemes === undefined) {
@@ -133,11 +139,14 @@ export function matchLookup(
     }
 
     for (const row of rows(ecosystem, lookup.name)) {
+      position += 1;
       const verdict = evaluateEntry(lookup.version, row.entry, schemes, row.listsVersion);
       stats.gitRangesSkipped += verdict.gitRangesSkipped;
       if (verdict.status === 'not-affected') {
         continue;
       }
+
+      matched?.push(position);
 
       const key = row.advisoryId;
       const previous = hits.get(key);

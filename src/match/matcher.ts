@@ -8,7 +8,7 @@ import { AdvisoryIndex } from './advisory-index.js';
 import { callSchemes } from './call-schemes.js';
 import type { Finding } from './finding.js';
 import { matchLookup, type MatchOptions, type MatchResult, type MatchStats } from './match.js';
-import { attachPackage, buildTemplates, type FindingTemplate } from './merge.js';
+import { attachPackage, type FindingTemplate } from './merge.js';
 import { LookupMap } from './lookup-map.js';
 import { lookupFor, targetOf, type Lookup, type LookupOutcome } from './target.js';
 
@@ -152,14 +152,23 @@ export class AdvisoryMatcher {
       return index.rowsOf(ecosystem, name);
     };
     const schemesOf = callSchemes(this.options.schemeFor);
+    const unread: string[] = [];
     const matched = fresh.map((lookup) => {
       const stats = { gitRangesSkipped: 0 };
-      return { stats, ...matchLookup(lookup, rows, schemesOf, stats) };
+      const rowsHit: number[] = [];
+      const result = matchLookup(lookup, rows, schemesOf, stats, rowsHit);
+      // A look-up with a kept plan needs no records: the plan holds what they gave.
+      const plan = result.hits.length === 0 ? undefined : index.plans.planOf(lookup, rowsHit);
+      if (result.hits.length > 0 && plan === undefined) {
+        unread.push(...result.hits.map((hit) => hit.advisoryId));
+      }
+
+      return { stats, lookup, rowsHit, plan, ...result };
     });
 
-    index.loadSummaries(reader, matched.flatMap((m) => m.hits.map((hit) => hit.advisoryId)));
-    return matched.map(({ stats, hits, problem }) => ({
-      templates: buildTemplates(hits, index.summaries, index.parts.partsOf),
+    index.loadSummaries(reader, unread);
+    return matched.map(({ stats, lookup, rowsHit, plan, hits, problem }) => ({
+      templates: index.plans.templatesOf(lookup, rowsHit, hits, plan),
       gitRangesSkipped: stats.gitRangesSkipped,
       ...(problem === undefined ? {} : { problem }),
     }));

@@ -7,7 +7,8 @@ import type { Finding } from './finding.js';
 import type { Lookup } from './target.js';
 import { targetOf } from './target.js';
 import {
-  sharedParts, toTemplate, type FindingTemplate, type LookupHit, type PartsOf,
+  fillTemplate, orderOf, sharedParts, toTemplate, type FindingTemplate, type LookupHit,
+  type PartsOf, type SharedParts,
 } from './template.js';
 
 export type { FindingTemplate, LookupHit, Rater } from './template.js';
@@ -45,19 +46,30 @@ export function buildFindings(hits: Hit[], reader: AdvisoryReader): Finding[] {
   return findings;
 }
 
+/** How to build one look-up's templates from its hits: per cluster, which hits, and its parts. */
+export interface TemplatePlan {
+  clusters: { order: number[]; parts: SharedParts }[];
+}
+
 /**
- * The finding templates of one package's hits, in the order `buildFindings` gives them;
- * `records` must hold the summaries of every hit that has one. `parts` may be a memo of
+ * How to build the templates of one package's hits, in the order `buildFindings` gives them;
+ * `records` must hold the summaries of every hit that has one, and `parts` may be a memo of
  * `sharedParts` over the same records.
  */
-export function buildTemplates(
+export function planTemplates(
   hits: readonly LookupHit[],
   records: ReadonlyMap<string, AdvisorySummary>,
   parts: PartsOf = (cluster) => sharedParts(cluster, records),
-): FindingTemplate[] {
+): TemplatePlan {
   const live = hits.filter((hit) => isLive(hit.advisoryId, records));
-  return live.length === 0 ? []
-    : clusterHits(live, records).map((cluster) => toTemplate(cluster, parts(cluster)));
+  const clusters = live.length === 0 ? [] : clusterHits(live, records);
+  return { clusters: clusters.map((c) => ({ order: orderOf(c, hits), parts: parts(c) })) };
+}
+
+/** The templates of `hits` following a plan made for hits from the same rows. */
+export function followPlan(plan: TemplatePlan, hits: readonly LookupHit[]): FindingTemplate[] {
+  return plan.clusters.map(({ order, parts }) =>
+    fillTemplate(order.map((at) => hits[at] as LookupHit), parts));
 }
 
 /**

@@ -101,9 +101,18 @@ export function sharedParts(
   };
 }
 
+/** The positions of `cluster`'s hits in `hits`, main record first. */
+export function orderOf(cluster: readonly LookupHit[], hits: readonly LookupHit[]): number[] {
+  return inOrder(cluster).map((hit) => hits.indexOf(hit));
+}
+
 /** The template of `cluster` for its looked-up version, from its shared parts. */
 export function toTemplate(cluster: readonly LookupHit[], parts: SharedParts): FindingTemplate {
-  const sorted = cluster.length === 1 ? cluster : inOrder(cluster);
+  return fillTemplate(cluster.length === 1 ? cluster : inOrder(cluster), parts);
+}
+
+/** `toTemplate` of a cluster whose hits are already main record first. */
+export function fillTemplate(sorted: readonly LookupHit[], parts: SharedParts): FindingTemplate {
   let affected = false;
   const fixed = new Set<string>();
   for (const hit of sorted) {

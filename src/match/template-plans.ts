@@ -1,0 +1,70 @@
+// Per look-up plans for building finding templates, kept for one store revision: which of a
+// look-up's hits merge into which finding, and those findings' shared parts. Versions of a
+// package that hit the same rows share a plan, so they skip clustering and record look-ups.
+import type { AdvisorySummary } from '../advisories/store.js';
+import { LookupMap } from './lookup-map.js';
+import { followPlan, planTemplates, type TemplatePlan } from './merge.js';
+import type { Lookup } from './target.js';
+import type { FindingTemplate, LookupHit, PartsOf } from './template.js';
+
+/** Plans kept; past it they are emptied and refilled. */
+export const MAX_TEMPLATE_PLANS = 100_000;
+
+export class TemplatePlans {
+  // Keyed by the look-up's ecosystems and name, and the positions of the rows that hit.
+  private readonly kept = new LookupMap<TemplatePlan>();
+
+  /**
+   * `records` must only gain records over the memo's life, and each name's rows must never
+   * change (an index of one store revision); `limit` of 0 keeps nothing.
+   */
+  constructor(
+    private readonly records: ReadonlyMap<string, AdvisorySummary>,
+    private readonly parts: PartsOf,
+    private readonly limit = MAX_TEMPLATE_PLANS,
+  ) {}
+
+  /** How many plans are held now; at most `limit`. */
+  get size(): number {
+    return this.kept.size;
+  }
+
+  /** The kept plan of a look-up whose rows at `matched` hit, if any. */
+  planOf(lookup: Lookup, matched: readonly number[]): TemplatePlan | undefined {
+    return this.kept.get(keyOf(lookup, matched));
+  }
+
+  /**
+   * The templates of `hits`, the hits of `lookup` from its rows at `matched`, following
+   * `plan` (from `planOf`, which a full memo may since have dropped); without a plan, the
+   * records of every hit must have been read into `records`.
+   */
+  templatesOf(
+    lookup: Lookup,
+    matched: readonly number[],
+    hits: readonly LookupHit[],
+    plan = this.planOf(lookup, matched),
+  ): FindingTemplate[] {
+    if (hits.length === 0) {
+      return [];
+    }
+
+    if (plan === undefined) {
+      plan = planTemplates(hits, this.records, this.parts);
+      const key = keyOf(lookup, matched);
+      if (this.limit > 0) {
+        if (this.kept.size >= this.limit) {
+          this.kept.clear();
+        }
+
+        this.kept.set(key, plan);
+      }
+    }
+
+    return followPlan(plan, hits);
+  }
+}
+
+function keyOf(lookup: Lookup, matched: readonly number[]): Lookup {
+  return { ecosystems: lookup.ecosystems, name: lookup.name, version: matched.join(',') };
+}
