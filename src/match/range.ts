@@ -4,6 +4,9 @@
 import type { OsvAffected, OsvEvent, OsvRange } from '../advisories/osv.js';
 import { parsedScheme, type ParsedScheme } from '../versions/parsed-scheme.js';
 import type { VersionScheme } from '../versions/scheme.js';
+import {
+  compileRange, evaluateCompiled, fixedAfterCompiled, readVersion,
+} from './compiled-range.js';
 
 export interface EntryVerdict {
   status: 'affected' | 'not-affected' | 'unknown';
@@ -46,10 +49,15 @@ export function evaluateEntry(
     const scheme = range.type === 'SEMVER'
       ? schemes.semver ?? schemes.ecosystem
       : schemes.ecosystem;
-    const result = evaluateRange(version, range, scheme);
+    const fast = isParsed(scheme) ? compileRange(range, scheme) : undefined;
+    const read = fast === undefined ? undefined : readVersion(version, fast.scheme);
+    const result = fast === undefined || read === undefined
+      ? evaluateRange(version, range, scheme)
+      : evaluateCompiled(read, fast);
     if (result === 'affected') {
       verdict.status = 'affected';
-      verdict.fixed.push(...fixedAfter(version, range, scheme));
+      verdict.fixed.push(...(fast === undefined || read === undefined
+        ? fixedAfter(version, range, scheme) : fixedAfterCompiled(read, fast)));
     } else if (result === 'unknown' && verdict.status === 'not-affected') {
       verdict.status = 'unknown';
       verdict.fixed.push(...range.events.flatMap((e) => (e.fixed === undefined ? [] : [e.fixed])));
