@@ -27,7 +27,7 @@ type RangeResult = 'affected' | 'not-affected' | 'unknown';
 
 /**
  * Evaluates `version` against one entry; never throws. `listsVersion` answers for the entry's
- * `versions` list when the store keeps it apart.
+ * `versions` list when the store keeps it apart. A plain miss is one shared, frozen verdict.
  */
 export function evaluateEntry(
   version: string,
@@ -35,14 +35,12 @@ export function evaluateEntry(
   schemes: RangeSchemes,
   listsVersion = (v: string): boolean => entry.versions?.includes(v) === true,
 ): EntryVerdict {
-  const verdict: EntryVerdict = { status: 'not-affected', fixed: [], gitRangesSkipped: 0 };
-  if (listsVersion(version)) {
-    verdict.status = 'affected';
-  }
-
+  let status: EntryVerdict['status'] = listsVersion(version) ? 'affected' : 'not-affected';
+  let fixed: string[] | undefined;
+  let gitRangesSkipped = 0;
   for (const range of entry.ranges ?? []) {
     if (range.type === 'GIT') {
-      verdict.gitRangesSkipped += 1;
+      gitRangesSkipped += 1;
       continue;
     }
 
@@ -55,22 +53,29 @@ export function evaluateEntry(
       ? evaluateRange(version, range, scheme)
       : evaluateCompiled(read, fast);
     if (result === 'affected') {
-      verdict.status = 'affected';
-      verdict.fixed.push(...(fast === undefined || read === undefined
+      status = 'affected';
+      (fixed ??= []).push(...(fast === undefined || read === undefined
         ? fixedAfter(version, range, scheme) : fixedAfterCompiled(read, fast)));
-    } else if (result === 'unknown' && verdict.status === 'not-affected') {
-      verdict.status = 'unknown';
-      verdict.fixed.push(...range.events.flatMap((e) => (e.fixed === undefined ? [] : [e.fixed])));
+    } else if (result === 'unknown' && status === 'not-affected') {
+      status = 'unknown';
+      (fixed ??= []).push(...range.events.flatMap((e) => (e.fixed === undefined ? []
+        : [e.fixed])));
     }
   }
 
-  // Most entries do not match; a list of one or none has nothing to remove.
-  if (verdict.fixed.length > 1) {
-    verdict.fixed = [...new Set(verdict.fixed)];
+  // Most entries miss: they share one verdict rather than each making an object and a list.
+  if (status === 'not-affected' && gitRangesSkipped === 0) {
+    return missed;
   }
 
-  return verdict;
+  // A list of one or none has nothing to remove.
+  return { status, fixed: fixed === undefined ? [] : fixed.length > 1 ? [...new Set(fixed)] : fixed,
+    gitRangesSkipped };
 }
+
+const missed: EntryVerdict = Object.freeze({
+  status: 'not-affected', fixed: Object.freeze([]) as unknown as string[], gitRangesSkipped: 0,
+});
 
 function evaluateRange(version: string, range: OsvRange, scheme: VersionScheme): RangeResult {
   // compare() throws for a version the scheme cannot read, on either side: that makes the
