@@ -143,7 +143,8 @@ async function main(): Promise<void> {
   });
   const way = matchingWays.find((w) => w === values.way);
   if (values.db === undefined || values.vulndata === undefined || way === undefined) {
-    throw new Error(`usage: vuln-match.js --db FILE --vulndata DIR --way ${matchingWays.join('|')}`);
+    throw new Error('usage: vuln-match.js --db FILE --vulndata DIR --way ' +
+      matchingWays.join('|'));
   }
 
   const runs = Number.parseInt(values.runs, 10) || 1;
