@@ -3,6 +3,8 @@
 // read, parsed and built once and kept, so later matches of the same packages read nothing.
 import type { OsvAffected } from '../advisories/osv.js';
 import type { AdvisoryReader, AdvisorySummary, AffectedRow } from '../advisories/store.js';
+import { compileRows, type CompiledRow } from './compiled-rows.js';
+import type { RangeSchemes } from './range.js';
 import { rateAdvisory, type Rating } from './severity.js';
 import { SharedPartsMemo } from './shared-parts.js';
 import { TemplatePlans } from './template-plans.js';
@@ -15,6 +17,9 @@ export class AdvisoryIndex {
   // An entry belongs to one record, so its rating is computed once per index.
   private readonly ratings = new WeakMap<OsvAffected, Rating>();
   private held = 0;
+  // Each name's rows compiled, with the schemes they were compiled under; at most one entry
+  // per held name, so it is bounded by the index's cap on names.
+  private readonly compiled = new Map<string, Map<string, CompiledRows>>();
 
   /** `revision` is the store's revision the index was read from; undefined when unknown. */
   constructor(readonly revision: string | undefined) {}
@@ -53,6 +58,33 @@ export class AdvisoryIndex {
   /** The rows of a name; empty for a name not in the store or not loaded. */
   rowsOf(ecosystem: string, name: string): readonly AffectedRow[] {
     return this.rows.get(ecosystem)?.get(name) ?? [];
+  }
+
+  /**
+   * The rows of a name compiled under `schemes`, kept while the same schemes are asked for;
+   * empty for a name not in the store or not loaded.
+   */
+  compiledRowsOf(ecosystem: string, name: string, schemes: RangeSchemes): readonly CompiledRow[] {
+    let byName = this.compiled.get(ecosystem);
+    if (byName === undefined) {
+      byName = new Map();
+      this.compiled.set(ecosystem, byName);
+    }
+
+    const kept = byName.get(name);
+    if (kept !== undefined && kept.ecosystem === schemes.ecosystem
+      && kept.semver === schemes.semver) {
+      return kept.rows;
+    }
+
+    const rows = this.rows.get(ecosystem)?.get(name);
+    if (rows === undefined) {
+      return [];
+    }
+
+    const made = compileRows(rows, schemes);
+    byName.set(name, { ecosystem: schemes.ecosystem, semver: schemes.semver, rows: made });
+    return made;
   }
 
   /** Reads the rows of every name in `names` not held yet, in one batch. */
@@ -94,4 +126,10 @@ export class AdvisoryIndex {
       }
     }
   }
+}
+
+interface CompiledRows {
+  ecosystem: RangeSchemes['ecosystem'];
+  semver: RangeSchemes['semver'];
+  rows: CompiledRow[];
 }

@@ -160,7 +160,8 @@ export function matchLookup(
   return { hits: [...hits.values()], ...(problem === undefined ? {} : { problem }) };
 }
 
-function mergeHit(previous: LookupHit | undefined, next: LookupHit): LookupHit {
+/** `next` merged into `previous`, the hit of the same advisory from an earlier row. */
+export function mergeHit(previous: LookupHit | undefined, next: LookupHit): LookupHit {
   if (previous === undefined) {
     return next;
   }

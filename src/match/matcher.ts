@@ -7,9 +7,11 @@ import type { Inventory, Package, Warning } from '../inventory/model.js';
 import { AdvisoryIndex } from './advisory-index.js';
 import { callSchemes } from './call-schemes.js';
 import type { Finding } from './finding.js';
-import { matchLookup, type MatchOptions, type MatchResult, type MatchStats } from './match.js';
+import { matchCompiledLookup } from './compiled-match.js';
+import type { MatchOptions, MatchResult, MatchStats } from './match.js';
 import { attachPackage, type FindingTemplate } from './merge.js';
 import { LookupMap } from './lookup-map.js';
+import type { RangeSchemes } from './range.js';
 import { lookupFor, targetOf, type Lookup, type LookupOutcome } from './target.js';
 
 export interface MatcherOptions extends MatchOptions {
@@ -144,19 +146,19 @@ export class AdvisoryMatcher {
       }
     }
 
-    const rows = (ecosystem: string, name: string) => {
+    const rows = (ecosystem: string, name: string, schemes: RangeSchemes) => {
       if (!index.holds(ecosystem, name)) {
         index.loadRows(reader, ecosystem, names.get(ecosystem) ?? [name]);
       }
 
-      return index.rowsOf(ecosystem, name);
+      return index.compiledRowsOf(ecosystem, name, schemes);
     };
     const schemesOf = callSchemes(this.options.schemeFor);
     const unread: string[] = [];
     const matched = fresh.map((lookup) => {
       const stats = { gitRangesSkipped: 0 };
       const rowsHit: number[] = [];
-      const result = matchLookup(lookup, rows, schemesOf, stats, rowsHit);
+      const result = matchCompiledLookup(lookup, rows, schemesOf, stats, rowsHit);
       // A look-up with a kept plan needs no records: the plan holds what they gave.
       const plan = result.hits.length === 0 ? undefined : index.plans.planOf(lookup, rowsHit);
       if (result.hits.length > 0 && plan === undefined) {
