@@ -3,7 +3,7 @@
 // read, parsed and built once and kept, so later matches of the same packages read nothing.
 import type { OsvAffected } from '../advisories/osv.js';
 import type { AdvisoryReader, AdvisorySummary, AffectedRow } from '../advisories/store.js';
-import { compileRows, type CompiledRow } from './compiled-rows.js';
+import { compileRows, type CompiledName } from './compiled-rows.js';
 import type { RangeSchemes } from './range.js';
 import { rateAdvisory, type Rating } from './severity.js';
 import { SharedPartsMemo } from './shared-parts.js';
@@ -64,7 +64,7 @@ export class AdvisoryIndex {
    * The rows of a name compiled under `schemes`, kept while the same schemes are asked for;
    * empty for a name not in the store or not loaded.
    */
-  compiledRowsOf(ecosystem: string, name: string, schemes: RangeSchemes): readonly CompiledRow[] {
+  compiledRowsOf(ecosystem: string, name: string, schemes: RangeSchemes): CompiledName {
     let byName = this.compiled.get(ecosystem);
     if (byName === undefined) {
       byName = new Map();
@@ -79,7 +79,7 @@ export class AdvisoryIndex {
 
     const rows = this.rows.get(ecosystem)?.get(name);
     if (rows === undefined) {
-      return [];
+      return none;
     }
 
     const made = compileRows(rows, schemes);
@@ -131,5 +131,7 @@ export class AdvisoryIndex {
 interface CompiledRows {
   ecosystem: RangeSchemes['ecosystem'];
   semver: RangeSchemes['semver'];
-  rows: CompiledRow[];
+  rows: CompiledName;
 }
+
+const none: CompiledName = { rows: [], ladders: [] };

@@ -2,14 +2,15 @@
 // per-row choice of scheme or look-up of compiled ranges.
 import type { Lookup } from './target.js';
 import type { LookupHit } from './merge.js';
-import { evaluateRow, type CompiledRow } from './compiled-rows.js';
+import { evaluateRow, type CompiledName } from './compiled-rows.js';
 import { mergeHit, type MatchStats } from './match.js';
 import type { RangeSchemes } from './range.js';
+import { placeOf } from './ranked-range.js';
 
 /** The compiled rows of one package name under one ecosystem's schemes. */
 export type CompiledSource = (
   ecosystem: string, name: string, schemes: RangeSchemes,
-) => readonly CompiledRow[];
+) => CompiledName;
 
 /** What `matchLookup` gives for the same rows, positions pushed to `matched` alike. */
 export function matchCompiledLookup(
@@ -29,9 +30,12 @@ export function matchCompiledLookup(
       continue;
     }
 
-    for (const row of rows(ecosystem, lookup.name, schemes)) {
+    const name = rows(ecosystem, lookup.name, schemes);
+    // The version is placed among each ladder's versions once for all the name's rows.
+    const places = name.ladders.map((ladder) => placeOf(ladder, lookup.version));
+    for (const row of name.rows) {
       position += 1;
-      const verdict = evaluateRow(lookup.version, row, schemes);
+      const verdict = evaluateRow(lookup.version, row, schemes, places);
       stats.gitRangesSkipped += verdict.gitRangesSkipped;
       if (verdict.status === 'not-affected') {
         continue;

@@ -6,6 +6,7 @@ import type { VersionScheme } from '../versions/scheme.js';
 import { AdvisoryIndex } from './advisory-index.js';
 import { compileRows, evaluateRow } from './compiled-rows.js';
 import { evaluateEntry, lenientSemver, type RangeSchemes } from './range.js';
+import { placeOf } from './ranked-range.js';
 
 function row(entry: OsvAffected, listed: string[] = []): AffectedRow {
   return { advisoryId: 'A-1', ecosystem: 'Debian:12', entry,
@@ -29,14 +30,18 @@ function sameAsEntries(schemes: RangeSchemes): number {
   const listed = ['1.7.0'];
   const compiled = compileRows(entries.map((e) => row(e, listed)), schemes);
   let notMissed = 0;
-  compiled.forEach((c, i) => {
-    for (const version of versions) {
+  for (const version of versions) {
+    // One version's places on the ladders are shared by all the name's rows, as in matching.
+    const places = compiled.ladders.map((ladder) => placeOf(ladder, version));
+    compiled.rows.forEach((c, i) => {
       const entry = entries[i] as OsvAffected;
       const want = evaluateEntry(version, entry, schemes, c.row.listsVersion);
-      expect(evaluateRow(version, c, schemes), `${version} in entry ${i}`).toEqual(want);
+      expect(evaluateRow(version, c, schemes, places), `${version} in entry ${i}`)
+        .toEqual(want);
       notMissed += want.status === 'not-affected' ? 0 : 1;
-    }
-  });
+    });
+  }
+
   return notMissed;
 }
 
@@ -60,8 +65,11 @@ describe('compiled rows', () => {
     const schemes = { ecosystem: getScheme('dpkg') as VersionScheme };
     const verdictIn = (index: AdvisoryIndex) => {
       index.loadRows(reader, 'Debian:12', ['zlib']);
-      const [compiled] = index.compiledRowsOf('Debian:12', 'zlib', schemes);
-      return compiled === undefined ? 'none' : evaluateRow('1.5', compiled, schemes).status;
+      const name = index.compiledRowsOf('Debian:12', 'zlib', schemes);
+      const [compiled] = name.rows;
+      return compiled === undefined ? 'none'
+        : evaluateRow('1.5', compiled, schemes,
+          name.ladders.map((ladder) => placeOf(ladder, '1.5'))).status;
     };
 
     const first = new AdvisoryIndex('1');
@@ -70,6 +78,7 @@ describe('compiled rows', () => {
     // The same index keeps what it compiled; the next revision's index reads the new rows.
     expect(verdictIn(first)).toBe('not-affected');
     expect(verdictIn(new AdvisoryIndex('2'))).toBe('affected');
-    expect(new AdvisoryIndex('3').compiledRowsOf('Debian:12', 'absent', schemes)).toEqual([]);
+    expect(new AdvisoryIndex('3').compiledRowsOf('Debian:12', 'absent', schemes).rows)
+      .toEqual([]);
   });
 });
