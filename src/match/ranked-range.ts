@@ -101,7 +101,8 @@ export function rankRange(range: CompiledRange<unknown>, ladder: Ladder): Ranked
     if (limit !== undefined) made.limit = limit;
     return made;
   });
-  return { sorted, fixed: range.fixed.map((f) => ({ text: f.text, rank: placeOn(ladder, f.parsed) })) };
+  const fixed = range.fixed.map((f) => ({ text: f.text, rank: placeOn(ladder, f.parsed) }));
+  return { sorted, fixed };
 }
 
 /** `evaluateCompiled` for a readable version at position `at` of the range's ladder. */
