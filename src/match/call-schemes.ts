@@ -37,6 +37,9 @@ export function rememberInvalid(scheme: VersionScheme): VersionScheme {
 /** `scheme` itself when it keeps its parsed forms and errors; else `rememberInvalid` of it. */
 // Limitation: a parsed scheme re-parses strings over 256 characters, so an unreadable one
 // that long builds its error on each comparison; no real package version is that long.
+// Limitation: a caller's scheme without parsed forms is wrapped anew on every call, so a held
+// AdvisoryMatcher compiles its rows again each time: correct, only slower. Every registered
+// scheme keeps parsed forms.
 function withMemo(scheme: VersionScheme): VersionScheme {
   return isParsed(scheme) ? scheme : rememberInvalid(scheme);
 }
