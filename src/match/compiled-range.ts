@@ -3,14 +3,10 @@
 // events and looking each string up in the scheme's cache cost more than the comparisons.
 import type { OsvEvent, OsvRange } from '../advisories/osv.js';
 import type { ParsedScheme } from '../versions/parsed-scheme.js';
+import { inEvents, type RangeEvent } from './range-events.js';
 
 /** One event with each of its versions parsed; `introduced: "0"` is left unparsed. */
-interface CompiledEvent<P> {
-  introducedZero: boolean;
-  introduced?: P;
-  fixed?: P;
-  lastAffected?: P;
-  limit?: P;
+interface CompiledEvent<P> extends RangeEvent<P> {
   /** The version the events are sorted by; undefined for `introduced: "0"`. */
   sortKey?: P;
 }
@@ -123,37 +119,8 @@ export function evaluateCompiled<P>(
 ): 'affected' | 'not-affected' | 'unknown' {
   const cmp = range.scheme.compareParsed;
   try {
-    let limited = false;
-    let below = false;
-    for (const event of range.sorted) {
-      if (event.limit !== undefined) {
-        if (cmp(valueOf(version), event.limit) < 0) {
-          below = true;
-          break;
-        }
-
-        limited = true;
-      }
-    }
-
-    if (limited && !below) {
-      return 'not-affected';
-    }
-
-    let affected = false;
-    for (const event of range.sorted) {
-      if (event.introduced !== undefined || event.introducedZero) {
-        affected ||= event.introducedZero
-          || cmp(valueOf(version), event.introduced as P) >= 0;
-      } else if (event.fixed !== undefined && cmp(valueOf(version), event.fixed) >= 0) {
-        affected = false;
-      } else if (event.lastAffected !== undefined
-        && cmp(valueOf(version), event.lastAffected) > 0) {
-        affected = false;
-      }
-    }
-
-    return affected ? 'affected' : 'not-affected';
+    return inEvents(range.sorted, (bound) => cmp(valueOf(version), bound)) ? 'affected'
+      : 'not-affected';
   } catch {
     return 'unknown';
   }

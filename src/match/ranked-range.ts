@@ -3,6 +3,7 @@
 // one binary search per name, and every range is then evaluated with integer comparisons.
 import type { ParsedScheme } from '../versions/parsed-scheme.js';
 import { readVersion, type CompiledRange } from './compiled-range.js';
+import { inEvents, type RangeEvent } from './range-events.js';
 
 /** The distinct event versions of a name under one scheme, in order. */
 export interface Ladder {
@@ -15,13 +16,7 @@ export interface Ladder {
 export const UNREADABLE = -2;
 
 /** An event with each version as twice its step's index, so a position between is odd. */
-interface RankedEvent {
-  introducedZero: boolean;
-  introduced?: number;
-  fixed?: number;
-  lastAffected?: number;
-  limit?: number;
-}
+type RankedEvent = RangeEvent<number>;
 
 export interface RankedRange {
   sorted: RankedEvent[];
@@ -107,35 +102,7 @@ export function rankRange(range: CompiledRange<unknown>, ladder: Ladder): Ranked
 
 /** `evaluateCompiled` for a readable version at position `at` of the range's ladder. */
 export function evaluateRanked(at: number, range: RankedRange): 'affected' | 'not-affected' {
-  let limited = false;
-  let below = false;
-  for (const event of range.sorted) {
-    if (event.limit !== undefined) {
-      if (at < event.limit) {
-        below = true;
-        break;
-      }
-
-      limited = true;
-    }
-  }
-
-  if (limited && !below) {
-    return 'not-affected';
-  }
-
-  let affected = false;
-  for (const event of range.sorted) {
-    if (event.introduced !== undefined || event.introducedZero) {
-      affected ||= event.introducedZero || at >= (event.introduced as number);
-    } else if (event.fixed !== undefined && at >= event.fixed) {
-      affected = false;
-    } else if (event.lastAffected !== undefined && at > event.lastAffected) {
-      affected = false;
-    }
-  }
-
-  return affected ? 'affected' : 'not-affected';
+  return inEvents(range.sorted, (bound) => at - bound) ? 'affected' : 'not-affected';
 }
 
 /** `fixedAfterCompiled` for a readable version at position `at`. */
