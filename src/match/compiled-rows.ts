@@ -6,7 +6,9 @@ import type { AffectedRow } from '../advisories/store.js';
 import {
   compileRange, evaluateCompiled, fixedAfterCompiled, readVersion, type CompiledRange,
 } from './compiled-range.js';
-import { evaluateEntry, isParsed, type EntryVerdict, type RangeSchemes } from './range.js';
+import {
+  entryVerdict, evaluateEntry, isParsed, type EntryVerdict, type RangeSchemes,
+} from './range.js';
 import {
   evaluateRanked, fixedAfterRanked, ladderOf, rankRange, UNREADABLE, type Ladder,
   type RankedRange,
@@ -118,15 +120,5 @@ export function evaluateRow(
     }
   }
 
-  const gitRangesSkipped = compiled.gitRanges;
-  if (status === 'not-affected' && gitRangesSkipped === 0) {
-    return missed;
-  }
-
-  return { status, fixed: fixed === undefined ? [] : fixed.length > 1 ? [...new Set(fixed)] : fixed,
-    gitRangesSkipped };
+  return entryVerdict(status, fixed, compiled.gitRanges);
 }
-
-const missed: EntryVerdict = Object.freeze({
-  status: 'not-affected', fixed: Object.freeze([]) as unknown as string[], gitRangesSkipped: 0,
-});

@@ -63,6 +63,12 @@ export function evaluateEntry(
     }
   }
 
+  return entryVerdict(status, fixed, gitRangesSkipped);
+}
+
+/** The verdict of one entry from what its ranges gave, shared by the compiled path. */
+export function entryVerdict(status: EntryVerdict['status'], fixed: string[] | undefined,
+  gitRangesSkipped: number): EntryVerdict {
   // Most entries miss: they share one verdict rather than each making an object and a list.
   if (status === 'not-affected' && gitRangesSkipped === 0) {
     return missed;
