@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', '.cache/', 'moat-data/'] },
+  { ignores: ['dist/', 'node_modules/', 'coverage/', '.cache/', 'moat-data/', 'native/*/build/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -19,5 +19,11 @@ export default tseslint.config(
   {
     files: ['src/cli/**/*.ts', 'src/bench/**/*.ts', '**/*.test.ts', 'src/testing/**/*.ts'],
     rules: { 'no-console': 'off' },
+  },
+  {
+    // The native addon's loader is CommonJS, as Node's addon loading is.
+    files: ['native/**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

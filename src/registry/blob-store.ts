@@ -38,6 +38,11 @@ export interface BlobStore {
   stat(digest: string): Promise<BlobInfo | undefined>;
   /** Opens a blob, or the inclusive byte range [start, end] of it. */
   open(digest: string, range?: { start: number; end: number }): Readable;
+  /**
+   * The blob's file on local disk, for serving it without copies (sendfile); stores that keep
+   * blobs elsewhere leave this out.
+   */
+  localFile?(digest: string): string;
   /** Removes a blob; synchronous so that GC can do it while holding the metadata lock. */
   deleteSync(digest: string, olderThan: Date): boolean;
   /** Every stored digest, for GC. */

@@ -97,6 +97,10 @@ export class FsBlobStore implements BlobStore {
     return createReadStream(this.pathOf(digest), { ...range, highWaterMark: READ_CHUNK_BYTES });
   }
 
+  localFile(digest: string): string {
+    return this.pathOf(digest);
+  }
+
   deleteSync(digest: string, olderThan: Date): boolean {
     const file = this.pathOf(digest);
     try {

@@ -43,6 +43,11 @@ export class Registry {
     return this.store.open(digest, range);
   }
 
+  /** The blob's file on local disk, when the store keeps one. */
+  blobFile(digest: string): string | undefined {
+    return this.store.localFile?.(digest);
+  }
+
   /** Makes a staged, verified blob visible and links it into the repository. */
   async publish(repository: string, staged: StagedBlob): Promise<void> {
     try {

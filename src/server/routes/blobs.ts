@@ -2,6 +2,7 @@
 import { RegistryError } from '../../registry/errors.js';
 import { checkDigest } from '../../registry/names.js';
 import { parseRange } from '../http.js';
+import { ZERO_COPY_MIN_BYTES, canSendFile, sendFileBody } from '../zero-copy.js';
 import type { Handler } from './context.js';
 
 type BlobEndpoint = { area: 'blobs'; name: string; digest: string };
@@ -38,6 +39,19 @@ export const handleBlob: Handler<BlobEndpoint> = async (ctx, endpoint, request, 
   reply.header('Content-Length', String(length));
   if (request.method === 'HEAD' || length === 0) {
     return reply.send();
+  }
+
+  const file = ctx.registry.blobFile(digest);
+  if (file !== undefined && length >= ZERO_COPY_MIN_BYTES && canSendFile(reply.raw)) {
+    // The reply leaves fastify here: sendFileBody writes head and body to the socket itself.
+    reply.hijack();
+    const failed = await sendFileBody(reply.raw, file, range?.start ?? 0, length,
+      reply.statusCode, reply.getHeaders() as Record<string, string | number | string[]>);
+    if (failed !== undefined) {
+      request.log.warn({ err: failed, digest }, 'blob transfer aborted');
+    }
+
+    return reply;
   }
 
   return reply.send(ctx.registry.openBlob(digest, range));
