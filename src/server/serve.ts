@@ -18,6 +18,9 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** How long a shutdown waits for requests in flight before it closes their connections. */
+const DRAIN_MS = 25_000;
+
 /**
  * Opens the stores and listens.
  * @throws MoatError from the stores, or the listen error (e.g. EADDRINUSE).
@@ -46,7 +49,9 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
         ? {}
         : { initialAdminPassword: access.initialAdminPassword }),
       close: async () => {
-        await app.close();
+        // New connections are refused at once; those in flight get DRAIN_MS to finish.
+        const drain = setTimeout(() => app.server.closeAllConnections(), DRAIN_MS);
+        await app.close().finally(() => clearTimeout(drain));
         await enforcing.close();
         await opened.close();
         registry.close();

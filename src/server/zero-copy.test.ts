@@ -2,11 +2,14 @@
 // ranges and keep-alive, and the ways a transfer can go wrong (a client that stalls, one
 // that leaves halfway, a blob file cut short on disk).
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, openSync, truncateSync } from 'node:fs';
+import { closeSync, openSync, truncateSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { digestOf } from '../image/digest.js';
+import { makeTempDir } from '../testing/requirements.js';
 import { call, startTestServer, type TestServer } from './__tests__/harness.js';
 import { ZERO_COPY_MIN_BYTES, activeZeroCopyTransfers, canSendFile,
   zeroCopyAddon } from './zero-copy.js';
@@ -143,6 +146,20 @@ describe.skipIf(!built)('blob GETs with sendfile', () => {
     await until(() => activeZeroCopyTransfers() === 0, 'the failed transfer ends');
   });
 
+  it('ends a transfer to a stalled client when a shutdown drops the connections', async () => {
+    const other = await startTestServer();
+    await call(other.url, 'POST', `/v2/zc/repo/blobs/uploads/?digest=${digest}`,
+      { headers: { 'Content-Type': 'application/octet-stream' }, body: blob });
+    const stalled = http.get(`${other.url}/v2/zc/repo/blobs/${digest}`, { agent: false },
+      (response) => response.pause());
+    stalled.on('error', () => undefined);
+    await until(() => activeZeroCopyTransfers() === 1, 'the transfer starts');
+    other.dropConnections();
+    await until(() => activeZeroCopyTransfers() === 0, 'the transfer is cancelled');
+    await other.stop();
+    stalled.destroy();
+  });
+
   it('leaves a response whose head was already written to the usual path', async () => {
     const answered = await new Promise<boolean>((resolve) => {
       const plain = http.createServer((_request, response) => {
@@ -167,28 +184,87 @@ describe.skipIf(!built)('blob GETs with sendfile', () => {
 
 describe.skipIf(!built)('the moat-sendfile addon', () => {
   const addon = createRequire(import.meta.url)('moat-sendfile') as {
-    sendFile(socketFd: number, fileFd: number, offset: number, length: number,
-      idleMs: number): Promise<number>;
+    startSendFile(socketFd: number, fileFd: number, offset: number, length: number,
+      idleMs: number): { done: Promise<number>; cancel(): void };
   };
+  const send = (socketFd: number, fileFd: number, length: number, idleMs = 1000) =>
+    addon.startSendFile(socketFd, fileFd, 0, length, idleMs).done;
+
+  /** A connected loopback pair whose client side never reads. */
+  async function stalledPair(): Promise<{ server: net.Socket; close: () => void }> {
+    const listener = net.createServer();
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    const address = listener.address() as net.AddressInfo;
+    const accepted = new Promise<net.Socket>((resolve) => listener.once('connection', resolve));
+    const client = net.connect(address.port, '127.0.0.1');
+    client.pause();
+    const server = await accepted;
+    return { server, close: () => {
+      client.destroy();
+      server.destroy();
+      listener.close();
+    } };
+  }
 
   it('refuses negative descriptors and lengths', async () => {
-    await expect(addon.sendFile(-1, 0, 0, 1, 1000)).rejects.toThrow(/whole numbers/);
-    await expect(addon.sendFile(0, 0, 0, -1, 1000)).rejects.toThrow(/whole numbers/);
+    await expect(send(-1, 0, 1)).rejects.toThrow(/whole numbers/);
+    await expect(send(0, 0, -1)).rejects.toThrow(/whole numbers/);
   });
 
   it('refuses a descriptor that is not open', async () => {
-    const fd = openSync(import.meta.filename, 'r');
-    closeSync(fd);
-    await expect(addon.sendFile(fd, fd, 0, 1, 1000)).rejects.toThrow(/not open/);
+    // Far above any open descriptor (a just-closed number may be reused by another thread).
+    const unused = 2 ** 30;
+    await expect(send(unused, unused, 1)).rejects.toThrow(/not open/);
   });
 
   it('reports a descriptor that is not a socket by its errno name', async () => {
     const fd = openSync(import.meta.filename, 'r');
     try {
-      await expect(addon.sendFile(fd, fd, 0, 10, 1000)).rejects
+      await expect(send(fd, fd, 10)).rejects
         .toMatchObject({ code: expect.stringMatching(/^E[A-Z]+$/), bytesSent: 0 });
     } finally {
       closeSync(fd);
+    }
+  });
+
+  it('gives up on a peer that reads nothing for the idle time', async () => {
+    const { dir, cleanup } = await makeTempDir('sendfile');
+    const pair = await stalledPair();
+    try {
+      const file = join(dir, 'big');
+      writeFileSync(file, randomBytes(64 * 1024 * 1024));
+      const fd = openSync(file, 'r');
+      const fdOf = (pair.server as unknown as { _handle: { fd: number } })._handle.fd;
+      await expect(send(fdOf, fd, 64 * 1024 * 1024, 300)).rejects
+        .toMatchObject({ code: 'ETIMEDOUT' });
+      closeSync(fd);
+    } finally {
+      pair.close();
+      await cleanup();
+    }
+  });
+
+  it('stops at once when cancelled while the peer is not reading', async () => {
+    const { dir, cleanup } = await makeTempDir('sendfile');
+    const pair = await stalledPair();
+    try {
+      const file = join(dir, 'big');
+      writeFileSync(file, randomBytes(64 * 1024 * 1024));
+      const fd = openSync(file, 'r');
+      const fdOf = (pair.server as unknown as { _handle: { fd: number } })._handle.fd;
+      // An idle time far beyond the test's own timeout: only cancel() can end it in time.
+      const transfer = addon.startSendFile(fdOf, fd, 0, 64 * 1024 * 1024, 600_000);
+      closeSync(fd);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      transfer.cancel();
+      const err = await transfer.done.catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: 'ECANCELED' });
+      expect((err as { bytesSent: number }).bytesSent).toBeGreaterThan(0);
+      expect((err as { bytesSent: number }).bytesSent).toBeLessThan(64 * 1024 * 1024);
+      transfer.cancel();
+    } finally {
+      pair.close();
+      await cleanup();
     }
   });
 });

@@ -10,8 +10,8 @@ import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 
 interface Addon {
-  sendFile(socketFd: number, fileFd: number, offset: number, length: number,
-    idleMs: number): Promise<number>;
+  startSendFile(socketFd: number, fileFd: number, offset: number, length: number,
+    idleMs: number): { done: Promise<number>; cancel(): void };
 }
 
 /** Bodies smaller than this stream as usual: a thread is not worth it for a manifest. */
@@ -97,7 +97,17 @@ export async function sendFileBody(response: ServerResponse, file: string, offse
 
     // Node sees no traffic while the addon writes: its idle timer must not close the socket.
     socket.setTimeout(0);
-    await native.sendFile(fd, handle.fd, offset, length, IDLE_MS);
+    const transfer = native.startSendFile(fd, handle.fd, offset, length, IDLE_MS);
+    // The addon's copy of the descriptor outlives Node's: when Node closes the connection
+    // (server shutdown, an error), the transfer must stop too.
+    const stop = () => transfer.cancel();
+    socket.once('close', stop);
+    try {
+      await transfer.done;
+    } finally {
+      socket.off('close', stop);
+    }
+
     socket.setTimeout(timeout);
     response.end();
     return undefined;

@@ -19,7 +19,8 @@ scan-on-push matches against; default as for moat db). Flags win.
 Project policies (moat project policy) apply at once to every push and pull.
 On the first start the admin password comes from MOAT_ADMIN_PASSWORD, or a generated one is
 printed once to stderr. Request logs go to stderr as JSON (MOAT_LOG_LEVEL, default info).
-Stop with SIGINT or SIGTERM: requests in flight finish, then the stores close.
+Stop with SIGINT or SIGTERM: requests in flight get 25 s to finish (a pull to a stalled client
+would otherwise hold the server for its idle timeout), then the stores close.
 `;
 
 export function register(program: Command, io: CliIo): void {

@@ -20,6 +20,8 @@ export interface TestServer {
   host: string;
   dataDir: string;
   registry: Registry;
+  /** Closes every connection at once, as a shutdown does when its drain time is up. */
+  dropConnections(): void;
   stop(): Promise<void>;
 }
 
@@ -35,6 +37,7 @@ export async function startTestServer(policy = allowAllForProtocolTests): Promis
     host: `127.0.0.1:${port}`,
     dataDir: dir,
     registry,
+    dropConnections: () => app.server.closeAllConnections(),
     stop: async () => {
       await app.close();
       registry.close();
