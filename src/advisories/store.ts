@@ -44,6 +44,11 @@ export interface AffectedRow {
   entry: OsvAffected;
   /** True when the entry's explicit `versions` list holds exactly this version. */
   listsVersion: (version: string) => boolean;
+  /**
+   * The entry's explicit `versions` list, read anew on each call, for a caller that indexes
+   * it once instead of asking `listsVersion` per version; absent where a store cannot say.
+   */
+  listedVersions?: () => readonly string[];
 }
 
 /** Where records came from and how to ask for changes since. */

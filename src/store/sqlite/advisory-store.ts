@@ -39,7 +39,9 @@ function toAffectedRow(row: PackageRow, ecosystem: string): AffectedRow {
           && (JSON.parse(versions) as string[]).includes(version)
         : listed.has(version);
     };
-  return { advisoryId: row.advisory_id, ecosystem, entry, listsVersion };
+  const listedVersions = () => (versions === null ? entry.versions ?? []
+    : JSON.parse(versions) as string[]);
+  return { advisoryId: row.advisory_id, ecosystem, entry, listsVersion, listedVersions };
 }
 
 interface SourceRow {
