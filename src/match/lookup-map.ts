@@ -1,5 +1,7 @@
 // A map keyed by what a look-up asks for (ecosystems, name, version), nested so that finding a
 // key hashes the package's own short strings instead of building a composite key per package.
+// Most names are asked for at one version, so a name's first version is held inline and a
+// map of versions is made only for a second one: a Map per name cost more than the look-up.
 import type { Lookup } from './target.js';
 
 // No OSV ecosystem name holds a NUL, so joined lists cannot collide with one another.
@@ -9,8 +11,15 @@ function ecosystemsKey(lookup: Lookup): string {
     : lookup.ecosystems.join('\u0000');
 }
 
+/** One name's values: its first version's inline, any others' in `more`. */
+interface Versions<V> {
+  version: string;
+  value: V;
+  more: Map<string, V> | undefined;
+}
+
 export class LookupMap<V> {
-  private readonly byEcosystems = new Map<string, Map<string, Map<string, V>>>();
+  private readonly byEcosystems = new Map<string, Map<string, Versions<V>>>();
   private count = 0;
 
   get size(): number {
@@ -18,7 +27,12 @@ export class LookupMap<V> {
   }
 
   get(lookup: Lookup): V | undefined {
-    return this.byEcosystems.get(ecosystemsKey(lookup))?.get(lookup.name)?.get(lookup.version);
+    const held = this.byEcosystems.get(ecosystemsKey(lookup))?.get(lookup.name);
+    if (held === undefined) {
+      return undefined;
+    }
+
+    return held.version === lookup.version ? held.value : held.more?.get(lookup.version);
   }
 
   set(lookup: Lookup, value: V): void {
@@ -29,17 +43,21 @@ export class LookupMap<V> {
       this.byEcosystems.set(key, byName);
     }
 
-    let byVersion = byName.get(lookup.name);
-    if (byVersion === undefined) {
-      byVersion = new Map();
-      byName.set(lookup.name, byVersion);
-    }
-
-    if (!byVersion.has(lookup.version)) {
+    const { name, version } = lookup;
+    const held = byName.get(name);
+    if (held === undefined) {
+      byName.set(name, { version, value, more: undefined });
       this.count += 1;
-    }
+    } else if (held.version === version) {
+      held.value = value;
+    } else {
+      held.more ??= new Map();
+      if (!held.more.has(version)) {
+        this.count += 1;
+      }
 
-    byVersion.set(lookup.version, value);
+      held.more.set(version, value);
+    }
   }
 
   clear(): void {
