@@ -114,13 +114,14 @@ export function toTemplate(cluster: readonly LookupHit[], parts: SharedParts): F
 /** `toTemplate` of a cluster whose hits are already main record first. */
 export function fillTemplate(sorted: readonly LookupHit[], parts: SharedParts): FindingTemplate {
   let affected = false;
-  const fixed = new Set<string>();
   for (const hit of sorted) {
     affected ||= hit.status === 'affected';
-    for (const version of hit.fixed) {
-      fixed.add(version);
-    }
   }
+
+  // Most templates come from one hit with one fixed version or none: nothing to merge.
+  const only = sorted.length === 1 ? (sorted[0] as LookupHit).fixed : undefined;
+  const fixed = only !== undefined && only.length < 2 ? only.slice()
+    : [...new Set(sorted.flatMap((hit) => hit.fixed))];
 
   // Written out rather than spread: every template then has one shape, which keeps reading
   // them in `attachPackage` fast.
@@ -132,8 +133,8 @@ export function fillTemplate(sorted: readonly LookupHit[], parts: SharedParts): 
     severitySource: parts.severitySource,
     cvss: parts.cvss,
     status: affected ? 'affected' : 'unknown',
-    fixedVersions: [...fixed],
-    fixState: fixed.size > 0 ? 'fixed' : 'not-fixed',
+    fixedVersions: fixed,
+    fixState: fixed.length > 0 ? 'fixed' : 'not-fixed',
   };
 }
 
