@@ -5,6 +5,7 @@ import type { OsvAffected } from '../advisories/osv.js';
 import type { AdvisoryReader, AdvisorySummary, AffectedRow } from '../advisories/store.js';
 import { compileRows, type CompiledName } from './compiled-rows.js';
 import type { RangeSchemes } from './range.js';
+import { rowSpansOf } from './row-spans.js';
 import { rateAdvisory, type Rating } from './severity.js';
 import { SharedPartsMemo } from './shared-parts.js';
 import { TemplatePlans } from './template-plans.js';
@@ -134,4 +135,5 @@ interface CompiledRows {
   rows: CompiledName;
 }
 
-const none: CompiledName = { rows: [], ladders: [] };
+const none: CompiledName = { rows: [], ladders: [], listing: new Map(), spans: rowSpansOf([]),
+  gitRanges: 0 };

@@ -1,54 +1,122 @@
 // `matchLookup` over rows compiled in a held index: the same hits and row positions, with no
-// per-row choice of scheme or look-up of compiled ranges.
+// per-row choice of scheme or look-up of compiled ranges. It runs for every looked-up name, so
+// the rows a version can hit are found from the name's flat spans and its listing, and only
+// those rows are evaluated in full; a row the version misses costs a typed-array read or two.
 import type { Lookup } from './target.js';
 import type { LookupHit } from './merge.js';
-import { evaluateRow, type CompiledName } from './compiled-rows.js';
-import { mergeHit, type MatchStats } from './match.js';
+import { evaluateRow, type CompiledName, type CompiledRow } from './compiled-rows.js';
+import { mergeHit } from './match.js';
 import type { RangeSchemes } from './range.js';
-import { placeOf } from './ranked-range.js';
+import { placeOf, type Ladder } from './ranked-range.js';
+import { nextCovered } from './row-spans.js';
 
 /** The compiled rows of one package name under one ecosystem's schemes. */
 export type CompiledSource = (
   ecosystem: string, name: string, schemes: RangeSchemes,
 ) => CompiledName;
 
-/** What `matchLookup` gives for the same rows, positions pushed to `matched` alike. */
+/** What `matchLookup` gives, with the skipped `GIT` ranges and the positions of rows hit. */
+export interface CompiledLookup {
+  hits: LookupHit[];
+  problem: string | undefined;
+  gitRangesSkipped: number;
+  /** The position of each row that hit, counted as `matchLookup` counts `matched`. */
+  rowsHit: number[];
+}
+
+const noHits: readonly LookupHit[] = Object.freeze([]);
+const noRows: readonly number[] = Object.freeze([]);
+
+/** What `matchLookup` gives for the same rows, with the positions of the rows that hit. */
 export function matchCompiledLookup(
   lookup: Lookup,
   rows: CompiledSource,
   schemesOf: (ecosystem: string) => RangeSchemes | undefined,
-  stats: Pick<MatchStats, 'gitRangesSkipped'>,
-  matched: number[],
-): { hits: LookupHit[]; problem?: string } {
-  const hits = new Map<string, LookupHit>();
-  let problem: string | undefined;
-  let position = -1;
+): CompiledLookup {
+  const { version } = lookup;
+  // The lists are made at the first hit: most look-ups hit nothing.
+  const made: CompiledLookup = {
+    hits: noHits as LookupHit[], problem: undefined, gitRangesSkipped: 0,
+    rowsHit: noRows as number[],
+  };
+  // Where each advisory's hit is in `made.hits`, once there is one.
+  let found: Map<string, number> | undefined;
+  // The position of the name's first row among the rows of all the look-up's ecosystems.
+  let first = 0;
   for (const ecosystem of lookup.ecosystems) {
     const schemes = schemesOf(ecosystem);
     if (schemes === undefined) {
-      problem = `no version scheme for ecosystem ${ecosystem}`;
+      made.problem = `no version scheme for ecosystem ${ecosystem}`;
       continue;
     }
 
     const name = rows(ecosystem, lookup.name, schemes);
+    made.gitRangesSkipped += name.gitRanges;
     // The version is placed among each ladder's versions once for all the name's rows.
-    const places = name.ladders.map((ladder) => placeOf(ladder, lookup.version));
-    for (const row of name.rows) {
-      position += 1;
-      const verdict = evaluateRow(lookup.version, row, schemes, places);
-      stats.gitRangesSkipped += verdict.gitRangesSkipped;
+    const places = placesOf(name, version);
+    const { spans } = name;
+    // Rows come in order from both: the spans covering the version and the rows listing it.
+    const listing = name.listing.get(version) ?? noRows;
+    let k = nextCovered(spans, places, 0);
+    let l = 0;
+    while (k < spans.count || l < listing.length) {
+      const spanRow = k < spans.count ? spans.row[k] as number : Infinity;
+      const listedRow = l < listing.length ? listing[l] as number : Infinity;
+      const at = Math.min(spanRow, listedRow);
+      if (listedRow === at) {
+        l += 1;
+      }
+
+      // The row is evaluated in full once, however many of its spans cover the version.
+      while (k < spans.count && spans.row[k] === at) {
+        k += 1;
+      }
+
+      k = nextCovered(spans, places, k);
+      const row = name.rows[at] as CompiledRow;
+      const listed = listedRow === at || (row.asksList && row.listsVersion(version));
+      const verdict = evaluateRow(version, row, schemes, places, listed);
       if (verdict.status === 'not-affected') {
         continue;
       }
 
-      matched.push(position);
-      const key = row.advisoryId;
-      hits.set(key, mergeHit(hits.get(key), {
-        ecosystem, advisoryId: key, entries: [row.entry],
-        status: verdict.status, fixed: verdict.fixed,
-      }));
+      const hit: LookupHit = { ecosystem, advisoryId: row.advisoryId, entries: [row.entry],
+        status: verdict.status, fixed: verdict.fixed };
+      if (found === undefined) {
+        // Literals: a list grown from empty by a push reserves room for seventeen.
+        found = new Map<string, number>().set(hit.advisoryId, 0);
+        made.rowsHit = [first + at];
+        made.hits = [hit];
+        continue;
+      }
+
+      made.rowsHit.push(first + at);
+      const earlier = found.get(hit.advisoryId);
+      if (earlier === undefined) {
+        found.set(hit.advisoryId, made.hits.length);
+        made.hits.push(hit);
+      } else {
+        made.hits[earlier] = mergeHit(made.hits[earlier], hit);
+      }
     }
+
+    first += name.rows.length;
   }
 
-  return { hits: [...hits.values()], ...(problem === undefined ? {} : { problem }) };
+  return made;
+}
+
+/** `placeOf` the version on each of the name's ladders; no closure, as this runs per name. */
+function placesOf(name: CompiledName, version: string): readonly number[] {
+  const { ladders } = name;
+  if (ladders.length === 0) {
+    return noRows;
+  }
+
+  const places = new Array<number>(ladders.length);
+  for (let i = 0; i < ladders.length; i += 1) {
+    places[i] = placeOf(ladders[i] as Ladder, version);
+  }
+
+  return places;
 }

@@ -36,7 +36,8 @@ function sameAsEntries(schemes: RangeSchemes): number {
     compiled.rows.forEach((c, i) => {
       const entry = entries[i] as OsvAffected;
       const want = evaluateEntry(version, entry, schemes, c.row.listsVersion);
-      expect(evaluateRow(version, c, schemes, places), `${version} in entry ${i}`)
+      expect(evaluateRow(version, c, schemes, places, c.row.listsVersion(version)),
+        `${version} in entry ${i}`)
         .toEqual(want);
       notMissed += want.status === 'not-affected' ? 0 : 1;
     });
@@ -45,7 +46,25 @@ function sameAsEntries(schemes: RangeSchemes): number {
   return notMissed;
 }
 
+/** A row whose store hands out its `versions` list, as the SQLite store does. */
+function listingRow(entry: OsvAffected, listed: string[]): AffectedRow {
+  return { ...row(entry, listed), listedVersions: () => [...listed, ...entry.versions ?? []] };
+}
+
 describe('compiled rows', () => {
+  it('list each version under exactly the rows whose versions list holds it', () => {
+    const [first, , third, withList] = entries as [OsvAffected, OsvAffected, OsvAffected,
+      OsvAffected];
+    const rows = [listingRow(first, ['1.0', '1.1', '1.0']), listingRow(withList, []),
+      listingRow(third, ['1.1', '2.0']), row(first, ['1.1'])];
+    const compiled = compileRows(rows, { ecosystem: getScheme('dpkg') as VersionScheme });
+    expect(compiled.rows.map((c) => c.asksList)).toEqual([false, false, false, true]);
+    // The last row's store cannot list its versions: it is asked instead.
+    expect(Object.fromEntries(compiled.listing)).toEqual({ '1.0': [0], '1.1': [0, 2],
+      '2.0': [2], '1.4': [1], 'odd': [1] });
+  });
+
+
   it('give every verdict evaluateEntry gives, readable versions or not', () => {
     const dpkg = getScheme('dpkg') as VersionScheme;
     const semver = lenientSemver(getScheme('semver') as VersionScheme);
@@ -69,7 +88,7 @@ describe('compiled rows', () => {
       const [compiled] = name.rows;
       return compiled === undefined ? 'none'
         : evaluateRow('1.5', compiled, schemes,
-          name.ladders.map((ladder) => placeOf(ladder, '1.5'))).status;
+          name.ladders.map((ladder) => placeOf(ladder, '1.5')), false).status;
     };
 
     const first = new AdvisoryIndex('1');

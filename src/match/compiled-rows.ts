@@ -4,7 +4,7 @@
 import type { OsvAffected, OsvRange } from '../advisories/osv.js';
 import type { AffectedRow } from '../advisories/store.js';
 import {
-  compileRange, evaluateCompiled, fixedAfterCompiled, readVersion, type CompiledRange,
+  compileRange, evaluateCompiled, type CompiledRange, type ReadVersion,
 } from './compiled-range.js';
 import {
   entryVerdict, evaluateEntry, isParsed, type EntryVerdict, type RangeSchemes,
@@ -13,6 +13,7 @@ import {
   evaluateRanked, fixedAfterRanked, ladderOf, rankRange, UNREADABLE, type Ladder,
   type RankedRange,
 } from './ranked-range.js';
+import { rowSpansOf, type RowSpans } from './row-spans.js';
 
 /** One range of a row with its compiled form, ranked on its name's ladder `ladder`. */
 interface RangeSlot {
@@ -20,7 +21,18 @@ interface RangeSlot {
   fast: CompiledRange<unknown>;
   ladder: number;
   ranked: RankedRange;
+  /**
+   * The range's verdict for a version its scheme cannot read. Every comparison with such a
+   * version throws, so the verdict is the same for all of them and is worked out once.
+   */
+  unreadable: ReturnType<typeof evaluateCompiled>;
+  /** Every `fixed` version of the range's events, which an `unknown` verdict lists. */
+  eventsFixed: string[];
 }
+
+// Stands for any version a scheme cannot read: comparing it throws, as comparing one does.
+const unreadableVersion: ReadVersion<unknown> = { ok: false,
+  error: new Error('an unreadable version') };
 
 /** One row ready to evaluate; `slots` is undefined when a range needs the string path. */
 export interface CompiledRow {
@@ -28,14 +40,27 @@ export interface CompiledRow {
   advisoryId: string;
   entry: OsvAffected;
   listsVersion: (version: string) => boolean;
+  /** True when the row's `versions` list is not in its name's `listing`: ask `listsVersion`. */
+  asksList: boolean;
   slots: readonly RangeSlot[] | undefined;
   gitRanges: number;
+  /** The row's verdict for a version it does not cover; frozen, shared by every miss. */
+  missed: EntryVerdict;
 }
 
 /** A name's compiled rows, and one ladder per scheme their ranges use. */
 export interface CompiledName {
   rows: CompiledRow[];
   ladders: Ladder[];
+  /**
+   * The rows whose explicit `versions` list holds a version, by version, in ascending order:
+   * one look-up per name instead of asking every row.
+   */
+  listing: ReadonlyMap<string, readonly number[]>;
+  /** The places each row's ranges cover, to find the rows a readable version can hit. */
+  spans: RowSpans;
+  /** The `GIT` ranges of all the rows, which every look-up of the name skips. */
+  gitRanges: number;
 }
 
 /** `rows` compiled under `schemes`; every row evaluates as `evaluateEntry` would. */
@@ -63,9 +88,29 @@ export function compileRows(rows: readonly AffectedRow[], schemes: RangeSchemes)
 
     pending.push(slots ?? []);
     return { row, advisoryId: row.advisoryId, entry: row.entry,
-      listsVersion: row.listsVersion, slots: slots === undefined ? undefined : [], gitRanges };
+      listsVersion: row.listsVersion, asksList: row.listedVersions === undefined,
+      slots: slots === undefined ? undefined : [], gitRanges,
+      missed: Object.freeze(entryVerdict('not-affected', undefined, gitRanges)) };
   });
-  return { rows: made, ladders: rank(made, pending) };
+  const ladders = rank(made, pending);
+  return { rows: made, ladders, listing: listingOf(rows), spans: rowSpansOf(made),
+    gitRanges: made.reduce((sum, row) => sum + row.gitRanges, 0) };
+}
+
+/** The positions of the rows listing each version, for the rows whose store gives lists. */
+function listingOf(rows: readonly AffectedRow[]): Map<string, number[]> {
+  const listing = new Map<string, number[]>();
+  rows.forEach((row, at) => {
+    for (const version of row.listedVersions?.() ?? []) {
+      const listed = listing.get(version);
+      if (listed === undefined) {
+        listing.set(version, [at]);
+      } else if (listed[listed.length - 1] !== at) {
+        listed.push(at);
+      }
+    }
+  });
+  return listing;
 }
 
 /** Fills each row's slots with its ranges ranked on one ladder per scheme; the ladders. */
@@ -80,7 +125,9 @@ function rank(
     const slots = row.slots as RangeSlot[] | undefined;
     for (const { range, fast } of pending[i] ?? []) {
       const ladder = schemes.indexOf(fast.scheme);
-      slots?.push({ range, fast, ladder, ranked: rankRange(fast, ladders[ladder] as Ladder) });
+      slots?.push({ range, fast, ladder, ranked: rankRange(fast, ladders[ladder] as Ladder),
+        unreadable: evaluateCompiled(unreadableVersion, fast),
+        eventsFixed: range.events.flatMap((e) => (e.fixed === undefined ? [] : [e.fixed])) });
     }
   });
   return ladders;
@@ -88,37 +135,47 @@ function rank(
 
 /**
  * `evaluateEntry` of the row's entry and `version`; never throws. `places` holds `placeOf`
- * the version on each ladder of the row's name.
+ * the version on each ladder of the row's name, and `listed` whether the row's `versions`
+ * list holds it (from its name's `listing`, or `listsVersion`). A miss is the row's own
+ * shared verdict, so the many rows a version misses allocate nothing.
  */
 export function evaluateRow(
   version: string,
   compiled: CompiledRow,
   schemes: RangeSchemes,
   places: readonly number[],
+  listed: boolean,
 ): EntryVerdict {
   const { slots } = compiled;
   if (slots === undefined) {
-    return evaluateEntry(version, compiled.entry, schemes, compiled.listsVersion);
+    return byStrings(version, compiled, schemes, listed);
   }
 
-  let status: EntryVerdict['status'] = compiled.listsVersion(version)
-    ? 'affected' : 'not-affected';
+  let status: EntryVerdict['status'] = listed ? 'affected' : 'not-affected';
   let fixed: string[] | undefined;
-  for (const { range, fast, ladder, ranked } of slots) {
-    const at = places[ladder] ?? UNREADABLE;
-    // An unreadable version is evaluated as before, giving `unknown` where it would.
-    const read = at === UNREADABLE ? readVersion(version, fast.scheme) : undefined;
-    const result = read === undefined ? evaluateRanked(at, ranked) : evaluateCompiled(read, fast);
-    if (result === 'affected') {
+  for (const slot of slots) {
+    const at = places[slot.ladder] ?? UNREADABLE;
+    if (at !== UNREADABLE) {
+      if (evaluateRanked(at, slot.ranked) === 'affected') {
+        status = 'affected';
+        fixed = fixedAfterRanked(at, slot.ranked, fixed);
+      }
+    } else if (slot.unreadable === 'affected') {
+      // No fixed version is newer than an unreadable one.
       status = 'affected';
-      (fixed ??= []).push(...(read === undefined ? fixedAfterRanked(at, ranked)
-        : fixedAfterCompiled(read, fast)));
-    } else if (result === 'unknown' && status === 'not-affected') {
+    } else if (slot.unreadable === 'unknown' && status === 'not-affected') {
       status = 'unknown';
-      (fixed ??= []).push(...range.events.flatMap((e) => (e.fixed === undefined ? []
-        : [e.fixed])));
+      (fixed ??= []).push(...slot.eventsFixed);
     }
   }
 
-  return entryVerdict(status, fixed, compiled.gitRanges);
+  return status === 'not-affected' ? compiled.missed
+    : entryVerdict(status, fixed, compiled.gitRanges);
+}
+
+
+// Apart from `evaluateRow`: a closure there would make every call allocate its context.
+function byStrings(version: string, compiled: CompiledRow, schemes: RangeSchemes,
+  listed: boolean): EntryVerdict {
+  return evaluateEntry(version, compiled.entry, schemes, () => listed);
 }

@@ -7,7 +7,7 @@ import type { Inventory, Package, Warning } from '../inventory/model.js';
 import { AdvisoryIndex } from './advisory-index.js';
 import { callSchemes } from './call-schemes.js';
 import type { Finding } from './finding.js';
-import { matchCompiledLookup } from './compiled-match.js';
+import { matchCompiledLookup, type CompiledLookup } from './compiled-match.js';
 import type { MatchOptions, MatchResult, MatchStats } from './match.js';
 import { attachPackage, type FindingTemplate } from './merge.js';
 import { LookupMap } from './lookup-map.js';
@@ -93,7 +93,8 @@ export class AdvisoryMatcher {
     const found: (Verdicts | undefined)[] = new Array<Verdicts | undefined>(outcomes.length);
     const fresh: Lookup[] = [];
     const slots = new LookupMap<number>();
-    const waiting: { at: number; slot: number }[] = [];
+    // The slot in `fresh` of each package still waiting for its verdicts; -1 for none.
+    const waiting = new Int32Array(outcomes.length).fill(-1);
     outcomes.forEach((outcome, at) => {
       if (!('lookup' in outcome)) {
         return;
@@ -112,7 +113,7 @@ export class AdvisoryMatcher {
         slots.set(lookup, slot);
       }
 
-      waiting.push({ at, slot });
+      waiting[at] = slot;
     });
 
     if (fresh.length === 0) {
@@ -120,9 +121,11 @@ export class AdvisoryMatcher {
     }
 
     const made = this.resolve(fresh, generation.index, reader);
-    for (const { at, slot } of waiting) {
-      found[at] = made[slot];
-    }
+    waiting.forEach((slot, at) => {
+      if (slot >= 0) {
+        found[at] = made[slot];
+      }
+    });
 
     if (generation.verdicts.size + made.length > this.maxLookups) {
       generation.verdicts.clear();
@@ -138,43 +141,83 @@ export class AdvisoryMatcher {
 
   /** Evaluates look-ups not seen before, reading what the index lacks in batches. */
   private resolve(fresh: Lookup[], index: AdvisoryIndex, reader: AdvisoryReader): Verdicts[] {
-    const names = new Map<string, Set<string>>();
-    for (const lookup of fresh) {
-      for (const ecosystem of lookup.ecosystems) {
-        const set = names.get(ecosystem) ?? new Set<string>();
-        names.set(ecosystem, set.add(lookup.name));
-      }
-    }
-
+    let names: Map<string, Set<string>> | undefined;
     const rows = (ecosystem: string, name: string, schemes: RangeSchemes) => {
       if (!index.holds(ecosystem, name)) {
+        // Every name not held yet is read in one batch, the first time one is missing.
+        names ??= namesOf(fresh);
         index.loadRows(reader, ecosystem, names.get(ecosystem) ?? [name]);
       }
 
       return index.compiledRowsOf(ecosystem, name, schemes);
     };
     const schemesOf = callSchemes(this.options.schemeFor);
+    const made = new Array<Verdicts>(fresh.length);
+    // Look-ups whose hits have no kept plan wait for their records, read in one batch.
     const unread: string[] = [];
-    const matched = fresh.map((lookup) => {
-      const stats = { gitRangesSkipped: 0 };
-      const rowsHit: number[] = [];
-      const result = matchCompiledLookup(lookup, rows, schemesOf, stats, rowsHit);
-      // A look-up with a kept plan needs no records: the plan holds what they gave.
-      const plan = result.hits.length === 0 ? undefined : index.plans.planOf(lookup, rowsHit);
-      if (result.hits.length > 0 && plan === undefined) {
-        unread.push(...result.hits.map((hit) => hit.advisoryId));
+    const waiting: { at: number; result: CompiledLookup }[] = [];
+    fresh.forEach((lookup, at) => {
+      const result = matchCompiledLookup(lookup, rows, schemesOf);
+      // A look-up with a kept plan needs no records: the plan holds what they gave. Its
+      // verdicts are made at once, so little of what matching made outlives the look-up.
+      const plan = result.hits.length === 0 ? undefined
+        : index.plans.planOf(lookup, result.rowsHit);
+      if (result.hits.length === 0 || plan !== undefined) {
+        made[at] = verdictsFrom(result, index.plans.templatesOf(lookup, result.rowsHit,
+          result.hits, plan));
+        return;
       }
 
-      return { stats, lookup, rowsHit, plan, ...result };
+      for (const hit of result.hits) {
+        unread.push(hit.advisoryId);
+      }
+
+      waiting.push({ at, result });
     });
 
-    index.loadSummaries(reader, unread);
-    return matched.map(({ stats, lookup, rowsHit, plan, hits, problem }) => ({
-      templates: index.plans.templatesOf(lookup, rowsHit, hits, plan),
-      gitRangesSkipped: stats.gitRangesSkipped,
-      ...(problem === undefined ? {} : { problem }),
-    }));
+    if (waiting.length > 0) {
+      index.loadSummaries(reader, unread);
+    }
+
+    for (const { at, result } of waiting) {
+      made[at] = verdictsFrom(result, index.plans.templatesOf(fresh[at] as Lookup,
+        result.rowsHit, result.hits));
+    }
+
+    return made;
   }
+}
+
+/** The verdicts of a matched look-up with its templates; one shared object for no findings. */
+function verdictsFrom(result: CompiledLookup, templates: FindingTemplate[]): Verdicts {
+  if (templates.length === 0 && result.gitRangesSkipped === 0 && result.problem === undefined) {
+    return nothing;
+  }
+
+  const verdicts: Verdicts = { templates, gitRangesSkipped: result.gitRangesSkipped };
+  if (result.problem !== undefined) {
+    verdicts.problem = result.problem;
+  }
+
+  return verdicts;
+}
+
+// Shared by every look-up without findings, skipped ranges or problems: most of them.
+const nothing: Verdicts = Object.freeze({
+  templates: Object.freeze([]) as unknown as FindingTemplate[], gitRangesSkipped: 0,
+});
+
+/** The names each ecosystem is asked for by `lookups`. */
+function namesOf(lookups: readonly Lookup[]): Map<string, Set<string>> {
+  const names = new Map<string, Set<string>>();
+  for (const lookup of lookups) {
+    for (const ecosystem of lookup.ecosystems) {
+      const set = names.get(ecosystem) ?? new Set<string>();
+      names.set(ecosystem, set.add(lookup.name));
+    }
+  }
+
+  return names;
 }
 
 /** Findings, warnings and stats in the order and form `matchInventory` gives them. */

@@ -1,8 +1,10 @@
 // Compiled ranges of one package name with each event version replaced by its rank among all
 // the name's event versions under one scheme: the installed version is placed among them by
-// one binary search per name, and every range is then evaluated with integer comparisons.
+// one binary search per name. Each range then keeps the places it covers as a few integer
+// spans, worked out once from its events by the shared OSV rule, so evaluating a range for a
+// new version is a comparison or two, with no closure or allocation.
 import type { ParsedScheme } from '../versions/parsed-scheme.js';
-import { readVersion, type CompiledRange } from './compiled-range.js';
+import type { CompiledRange } from './compiled-range.js';
 import { inEvents, type RangeEvent } from './range-events.js';
 
 /** The distinct event versions of a name under one scheme, in order. */
@@ -21,6 +23,11 @@ type RankedEvent = RangeEvent<number>;
 export interface RankedRange {
   sorted: RankedEvent[];
   fixed: { text: string; rank: number }[];
+  /**
+   * The places the range covers, as ascending inclusive pairs `[from, to, from, to, …]`;
+   * the first `from` may be -Infinity and the last `to` Infinity.
+   */
+  spans: number[];
 }
 
 /** The ladder of every version the ranges name; they must share one scheme. */
@@ -56,8 +63,15 @@ export function ladderOf(ranges: readonly CompiledRange<unknown>[]): Ladder | un
 
 /** Where `version` sits on `ladder` (see `placeOn`), or UNREADABLE; never throws. */
 export function placeOf(ladder: Ladder, version: string): number {
-  const read = readVersion(version, ladder.scheme);
-  return read.ok ? placeOn(ladder, read.value) : UNREADABLE;
+  // Parsed straight from the scheme's cache: this runs once per looked-up name and ladder.
+  let value: unknown;
+  try {
+    value = ladder.scheme.parse(version);
+  } catch {
+    return UNREADABLE;
+  }
+
+  return placeOn(ladder, value);
 }
 
 /** Where `value` sits on `ladder`: 2i when equal to step i, 2i - 1 when just below it. */
@@ -97,22 +111,74 @@ export function rankRange(range: CompiledRange<unknown>, ladder: Ladder): Ranked
     return made;
   });
   const fixed = range.fixed.map((f) => ({ text: f.text, rank: placeOn(ladder, f.parsed) }));
-  return { sorted, fixed };
+  return { sorted, fixed, spans: spansOf(sorted) };
+}
+
+/**
+ * The places `sorted` covers. Every comparison the rule makes has one sign between two
+ * neighbouring event ranks, so the verdict is the same across each such gap: the rule is asked
+ * once at each rank and once inside each gap (ranks are even, so `rank + 1` lies inside).
+ */
+export function spansOf(sorted: readonly RankedEvent[]): number[] {
+  const ranks = [...new Set(sorted.flatMap((e) => [e.introduced, e.fixed, e.lastAffected,
+    e.limit]).filter((r): r is number => r !== undefined))].sort((a, b) => a - b);
+  const spans: number[] = [];
+  const piece = (from: number, to: number, probe: number) => {
+    if (!inEvents(sorted, (bound) => probe - bound)) {
+      return;
+    }
+
+    // A piece next to the last span found extends it.
+    if (spans.length > 0 && spans[spans.length - 1] === from - 1) {
+      spans[spans.length - 1] = to;
+    } else {
+      spans.push(from, to);
+    }
+  };
+
+  let below = -Infinity;
+  for (const rank of ranks) {
+    piece(below, rank - 1, rank - 1);
+    piece(rank, rank, rank);
+    below = rank + 1;
+  }
+
+  piece(below, Infinity, ranks.length === 0 ? 0 : below);
+  return spans;
 }
 
 /** `evaluateCompiled` for a readable version at position `at` of the range's ladder. */
 export function evaluateRanked(at: number, range: RankedRange): 'affected' | 'not-affected' {
-  return inEvents(range.sorted, (bound) => at - bound) ? 'affected' : 'not-affected';
-}
+  const { spans } = range;
+  for (let i = 0; i < spans.length; i += 2) {
+    if (at < (spans[i] as number)) {
+      break;
+    }
 
-/** `fixedAfterCompiled` for a readable version at position `at`. */
-export function fixedAfterRanked(at: number, range: RankedRange): string[] {
-  const found: string[] = [];
-  for (const { text, rank } of range.fixed) {
-    if (at < rank) {
-      found.push(text);
+    if (at <= (spans[i + 1] as number)) {
+      return 'affected';
     }
   }
 
-  return found;
+  return 'not-affected';
+}
+
+/**
+ * `fixedAfterCompiled` for a readable version at position `at`, appended to `into` when
+ * given; a list is made only when some fixed version is newer.
+ */
+export function fixedAfterRanked(at: number, range: RankedRange, into?: string[]): string[] {
+  let found = into;
+  for (const { text, rank } of range.fixed) {
+    if (at < rank) {
+      // A literal holds one element; an empty list grown by a push reserves seventeen.
+      if (found === undefined) {
+        found = [text];
+      } else {
+        found.push(text);
+      }
+    }
+  }
+
+  return found ?? [];
 }
