@@ -14,6 +14,8 @@ import { buildImage, type BuiltImage, type ImageSpec } from '../testing/images.j
 
 export const REGISTRY_IMAGE_LAYERS = 5;
 export const REGISTRY_LAYER_BYTES = 100 * 1024 * 1024;
+/** The warm-up image: one layer of other random bytes, so it shares no blob with the image. */
+const WARMUP_LAYER_BYTES = 8 * 1024 * 1024;
 
 const BUILT_FILE = 'built.json';
 const SOURCE_DIR = 'source';
@@ -25,15 +27,27 @@ const CHUNK_BYTES = 1024 * 1024;
  * when the cache cannot be written.
  */
 export async function registryBenchImage(quick: boolean): Promise<BuiltImage> {
-  const layerBytes = quick ? REGISTRY_LAYER_BYTES / 10 : REGISTRY_LAYER_BYTES;
-  const key = cacheKey('image-bench-registry', ['v2', String(REGISTRY_IMAGE_LAYERS),
-    String(layerBytes)]);
+  return randomImage('image-bench-registry', REGISTRY_IMAGE_LAYERS,
+    quick ? REGISTRY_LAYER_BYTES / 10 : REGISTRY_LAYER_BYTES);
+}
+
+/**
+ * The small image each fresh server is pushed and pulled once before the timed copies, so that
+ * they time a running server, not one still compiling its code paths on first use.
+ */
+export async function registryWarmupImage(): Promise<BuiltImage> {
+  return randomImage('image-bench-registry-warmup', 1, WARMUP_LAYER_BYTES);
+}
+
+async function randomImage(name: string, layerCount: number, layerBytes: number):
+  Promise<BuiltImage> {
+  const key = cacheKey(name, ['v2', String(layerCount), String(layerBytes)]);
   const dir = await cachedDir(key, async (tmp) => {
     // Each layer's file is written to disk first and streamed into its tar, so memory stays
     // small whatever the size.
     const source = join(tmp, SOURCE_DIR);
     const layers: ImageSpec['layers'] = [];
-    for (let index = 0; index < REGISTRY_IMAGE_LAYERS; index += 1) {
+    for (let index = 0; index < layerCount; index += 1) {
       const from = join(source, String(index));
       await mkdir(from, { recursive: true });
       await writeRandomFile(join(from, `part-${index}.bin`), layerBytes);
