@@ -190,20 +190,33 @@ describe.skipIf(!built)('the moat-sendfile addon', () => {
   const send = (socketFd: number, fileFd: number, length: number, idleMs = 1000) =>
     addon.startSendFile(socketFd, fileFd, 0, length, idleMs).done;
 
-  /** A connected loopback pair whose client side never reads. */
-  async function stalledPair(): Promise<{ server: net.Socket; close: () => void }> {
+  const BIG = 64 * 1024 * 1024;
+
+  /**
+   * Runs `body` with the server side of a loopback connection whose client never reads, and
+   * an open file of BIG random bytes; closes all of it afterwards.
+   */
+  async function withStalledPeer(body: (socketFd: number, fileFd: number) => Promise<void>):
+    Promise<void> {
+    const { dir, cleanup } = await makeTempDir('sendfile');
     const listener = net.createServer();
     await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
-    const address = listener.address() as net.AddressInfo;
     const accepted = new Promise<net.Socket>((resolve) => listener.once('connection', resolve));
-    const client = net.connect(address.port, '127.0.0.1');
+    const client = net.connect((listener.address() as net.AddressInfo).port, '127.0.0.1');
     client.pause();
     const server = await accepted;
-    return { server, close: () => {
+    const file = join(dir, 'big');
+    writeFileSync(file, randomBytes(BIG));
+    const fd = openSync(file, 'r');
+    try {
+      await body((server as unknown as { _handle: { fd: number } })._handle.fd, fd);
+    } finally {
+      closeSync(fd);
       client.destroy();
       server.destroy();
       listener.close();
-    } };
+      await cleanup();
+    }
   }
 
   it('refuses negative descriptors and lengths', async () => {
@@ -228,43 +241,23 @@ describe.skipIf(!built)('the moat-sendfile addon', () => {
   });
 
   it('gives up on a peer that reads nothing for the idle time', async () => {
-    const { dir, cleanup } = await makeTempDir('sendfile');
-    const pair = await stalledPair();
-    try {
-      const file = join(dir, 'big');
-      writeFileSync(file, randomBytes(64 * 1024 * 1024));
-      const fd = openSync(file, 'r');
-      const fdOf = (pair.server as unknown as { _handle: { fd: number } })._handle.fd;
-      await expect(send(fdOf, fd, 64 * 1024 * 1024, 300)).rejects
-        .toMatchObject({ code: 'ETIMEDOUT' });
-      closeSync(fd);
-    } finally {
-      pair.close();
-      await cleanup();
-    }
+    await withStalledPeer(async (socketFd, fileFd) => {
+      await expect(send(socketFd, fileFd, BIG, 300)).rejects.toMatchObject({ code: 'ETIMEDOUT' });
+    });
   });
 
   it('stops at once when cancelled while the peer is not reading', async () => {
-    const { dir, cleanup } = await makeTempDir('sendfile');
-    const pair = await stalledPair();
-    try {
-      const file = join(dir, 'big');
-      writeFileSync(file, randomBytes(64 * 1024 * 1024));
-      const fd = openSync(file, 'r');
-      const fdOf = (pair.server as unknown as { _handle: { fd: number } })._handle.fd;
+    await withStalledPeer(async (socketFd, fileFd) => {
       // An idle time far beyond the test's own timeout: only cancel() can end it in time.
-      const transfer = addon.startSendFile(fdOf, fd, 0, 64 * 1024 * 1024, 600_000);
-      closeSync(fd);
+      const transfer = addon.startSendFile(socketFd, fileFd, 0, BIG, 600_000);
       await new Promise((resolve) => setTimeout(resolve, 100));
       transfer.cancel();
       const err = await transfer.done.catch((e: unknown) => e);
       expect(err).toMatchObject({ code: 'ECANCELED' });
       expect((err as { bytesSent: number }).bytesSent).toBeGreaterThan(0);
-      expect((err as { bytesSent: number }).bytesSent).toBeLessThan(64 * 1024 * 1024);
+      expect((err as { bytesSent: number }).bytesSent).toBeLessThan(BIG);
+      // Cancelling an ended transfer does nothing.
       transfer.cancel();
-    } finally {
-      pair.close();
-      await cleanup();
-    }
+    });
   });
 });
