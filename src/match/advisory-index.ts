@@ -136,4 +136,4 @@ interface CompiledRows {
 }
 
 const none: CompiledName = { rows: [], ladders: [], listing: new Map(), spans: rowSpansOf([]),
-  gitRanges: 0 };
+  gitRanges: 0, sharesAdvisory: new Uint8Array(0) };

@@ -2,13 +2,14 @@
 // per-row choice of scheme or look-up of compiled ranges. It runs for every looked-up name, so
 // the rows a version can hit are found from the name's flat spans and its listing, and only
 // those rows are evaluated in full; a row the version misses costs a typed-array read or two.
+import type { OsvAffected } from '../advisories/osv.js';
 import type { Lookup } from './target.js';
 import type { LookupHit } from './merge.js';
 import { evaluateRow, type CompiledName, type CompiledRow } from './compiled-rows.js';
 import { mergeHit } from './match.js';
 import type { RangeSchemes } from './range.js';
 import { placeOf, type Ladder } from './ranked-range.js';
-import { nextCovered } from './row-spans.js';
+import { nextCovered, readyHit } from './row-spans.js';
 
 /** The compiled rows of one package name under one ecosystem's schemes. */
 export type CompiledSource = (
@@ -39,8 +40,10 @@ export function matchCompiledLookup(
     hits: noHits as LookupHit[], problem: undefined, gitRangesSkipped: 0,
     rowsHit: noRows as number[],
   };
-  // Where each advisory's hit is in `made.hits`, once there is one.
+  // Where the hit of each advisory that may hit twice is in `made.hits`: one of several rows
+  // of a name, or of a look-up in several ecosystems.
   let found: Map<string, number> | undefined;
+  const several = lookup.ecosystems.length > 1;
   // The position of the name's first row among the rows of all the look-up's ecosystems.
   let first = 0;
   for (const ecosystem of lookup.ecosystems) {
@@ -67,36 +70,38 @@ export function matchCompiledLookup(
         l += 1;
       }
 
-      // The row is evaluated in full once, however many of its spans cover the version.
+      const ready = spanRow === at ? readyHit(spans, places, k) : undefined;
+      // The row is evaluated once, however many of its spans cover the version.
       while (k < spans.count && spans.row[k] === at) {
         k += 1;
       }
 
       k = nextCovered(spans, places, k);
-      const row = name.rows[at] as CompiledRow;
-      const listed = listedRow === at || (row.asksList && row.listsVersion(version));
-      const verdict = evaluateRow(version, row, schemes, places, listed);
-      if (verdict.status === 'not-affected') {
+      const hit = ready !== undefined && ready.ecosystem === ecosystem ? ready
+        : rowHit(version, name.rows[at] as CompiledRow, ecosystem, schemes, places,
+          listedRow === at);
+      if (hit === undefined) {
         continue;
       }
 
-      const hit: LookupHit = { ecosystem, advisoryId: row.advisoryId, entries: [row.entry],
-        status: verdict.status, fixed: verdict.fixed };
-      if (found === undefined) {
+      if (made.hits.length === 0) {
         // Literals: a list grown from empty by a push reserves room for seventeen.
-        found = new Map<string, number>().set(hit.advisoryId, 0);
         made.rowsHit = [first + at];
         made.hits = [hit];
-        continue;
+      } else {
+        made.rowsHit.push(first + at);
+        made.hits.push(hit);
       }
 
-      made.rowsHit.push(first + at);
-      const earlier = found.get(hit.advisoryId);
-      if (earlier === undefined) {
-        found.set(hit.advisoryId, made.hits.length);
-        made.hits.push(hit);
-      } else {
-        made.hits[earlier] = mergeHit(made.hits[earlier], hit);
+      if (several || name.sharesAdvisory[at] === 1) {
+        found ??= new Map();
+        const earlier = found.get(hit.advisoryId);
+        if (earlier === undefined) {
+          found.set(hit.advisoryId, made.hits.length - 1);
+        } else {
+          made.hits.pop();
+          made.hits[earlier] = mergeHit(made.hits[earlier], hit);
+        }
       }
     }
 
@@ -104,6 +109,22 @@ export function matchCompiledLookup(
   }
 
   return made;
+}
+
+/** The hit of one row evaluated in full, or undefined when the version misses it. */
+function rowHit(
+  version: string,
+  row: CompiledRow,
+  ecosystem: string,
+  schemes: RangeSchemes,
+  places: readonly number[],
+  listedHere: boolean,
+): LookupHit | undefined {
+  const listed = listedHere || (row.asksList && row.listsVersion(version));
+  const verdict = evaluateRow(version, row, schemes, places, listed);
+  return verdict.status === 'not-affected' ? undefined
+    : { ecosystem, advisoryId: row.advisoryId, entries: row.entries as OsvAffected[],
+      status: verdict.status, fixed: verdict.fixed };
 }
 
 /** `placeOf` the version on each of the name's ladders; no closure, as this runs per name. */

@@ -38,7 +38,10 @@ const unreadableVersion: ReadVersion<unknown> = { ok: false,
 export interface CompiledRow {
   row: AffectedRow;
   advisoryId: string;
+  ecosystem: string;
   entry: OsvAffected;
+  /** `[entry]`, frozen: what a hit of the row lists, shared by all of them. */
+  entries: readonly OsvAffected[];
   listsVersion: (version: string) => boolean;
   /** True when the row's `versions` list is not in its name's `listing`: ask `listsVersion`. */
   asksList: boolean;
@@ -61,6 +64,8 @@ export interface CompiledName {
   spans: RowSpans;
   /** The `GIT` ranges of all the rows, which every look-up of the name skips. */
   gitRanges: number;
+  /** 1 for each row whose advisory has another row of the name, so hits may merge. */
+  sharesAdvisory: Uint8Array;
 }
 
 /** `rows` compiled under `schemes`; every row evaluates as `evaluateEntry` would. */
@@ -87,14 +92,22 @@ export function compileRows(rows: readonly AffectedRow[], schemes: RangeSchemes)
     }
 
     pending.push(slots ?? []);
-    return { row, advisoryId: row.advisoryId, entry: row.entry,
-      listsVersion: row.listsVersion, asksList: row.listedVersions === undefined,
+    return { row, advisoryId: row.advisoryId, ecosystem: row.ecosystem, entry: row.entry,
+      entries: Object.freeze([row.entry]), listsVersion: row.listsVersion,
+      asksList: row.listedVersions === undefined,
       slots: slots === undefined ? undefined : [], gitRanges,
       missed: Object.freeze(entryVerdict('not-affected', undefined, gitRanges)) };
   });
   const ladders = rank(made, pending);
+  const advisories = new Map<string, number>();
+  for (const row of rows) {
+    advisories.set(row.advisoryId, (advisories.get(row.advisoryId) ?? 0) + 1);
+  }
+
   return { rows: made, ladders, listing: listingOf(rows), spans: rowSpansOf(made),
-    gitRanges: made.reduce((sum, row) => sum + row.gitRanges, 0) };
+    gitRanges: made.reduce((sum, row) => sum + row.gitRanges, 0),
+    sharesAdvisory: Uint8Array.from(rows, (row) => (advisories.get(row.advisoryId) ?? 0) > 1
+      ? 1 : 0) };
 }
 
 /** The positions of the rows listing each version, for the rows whose store gives lists. */

@@ -235,7 +235,8 @@ function assemble(
   const seen = new Set<Package>();
   const findings: Finding[] = [];
 
-  packages.forEach((pkg, i) => {
+  for (let i = 0; i < packages.length; i += 1) {
+    const pkg = packages[i] as Package;
     const outcome = outcomes[i] as LookupOutcome;
     const found = verdicts[i];
     const problem = 'problem' in outcome ? outcome.problem : found?.problem;
@@ -245,25 +246,27 @@ function assemble(
     }
 
     if (!('lookup' in outcome) || found === undefined) {
-      return;
+      continue;
     }
 
     // Look-ups shared by several packages count their skipped ranges once, as before.
-    if (!counted.has(found)) {
+    if (found.gitRangesSkipped > 0 && !counted.has(found)) {
       counted.add(found);
       stats.gitRangesSkipped += found.gitRangesSkipped;
     }
 
-    if (seen.has(pkg)) {
-      return;
+    // Only a package with findings need be remembered: listed again, it adds nothing.
+    const { templates } = found;
+    if (templates.length === 0 || seen.has(pkg)) {
+      continue;
     }
 
     seen.add(pkg);
-    const target = found.templates.length === 0 ? '' : targetOf(pkg);
-    for (const template of found.templates) {
-      findings.push(attachPackage(template, pkg, outcome.lookup, target));
+    const target = targetOf(pkg);
+    for (let t = 0; t < templates.length; t += 1) {
+      findings.push(attachPackage(templates[t] as FindingTemplate, pkg, outcome.lookup, target));
     }
-  });
+  }
 
   const warnings: Warning[] = [...problems].map(([problem, count]) => ({
     code: 'PACKAGES_NOT_MATCHED', message: `${count} package(s) not matched: ${problem}`,

@@ -2,13 +2,22 @@
 // meets most versions of a name for the first time, and walking each row's objects for every
 // new version cost more in cache misses than the comparisons did: the places each row's
 // ranges cover are laid out once, side by side, so finding the rows to evaluate is a scan of
-// a few typed arrays, and only those rows are then evaluated in full.
-import { UNREADABLE } from './ranked-range.js';
+// a few typed arrays. Where a span alone decides its row's hit (the row has one range, and
+// no fixed version's place falls inside the span), the hit is made once and shared, so such
+// a row is not evaluated at all.
+import type { OsvAffected } from '../advisories/osv.js';
+import { entryVerdict } from './range.js';
+import { UNREADABLE, type RankedRange } from './ranked-range.js';
+import type { LookupHit } from './template.js';
 
 /** What a row shows for its spans: its ranked ranges, or that it must always be evaluated. */
 export interface SpannedRow {
-  /** Each range's ladder and covered places; undefined when the row is evaluated by strings. */
-  slots: readonly { ladder: number; ranked: { spans: readonly number[] } }[] | undefined;
+  advisoryId: string;
+  ecosystem: string;
+  /** The row's entry as a hit lists it; frozen, so hits can share it. */
+  entries: readonly OsvAffected[];
+  /** Each range's ladder and ranked form; undefined when the row is evaluated by strings. */
+  slots: readonly { ladder: number; ranked: RankedRange }[] | undefined;
   /** True when the row's `versions` list can only be asked, so any version may hit it. */
   asksList: boolean;
 }
@@ -21,6 +30,8 @@ export interface RowSpans {
   ladder: Int32Array;
   from: Float64Array;
   to: Float64Array;
+  /** The hit any readable version in the span gives its row, when the span alone decides. */
+  hit: (LookupHit | undefined)[];
 }
 
 /** The ladder of a span that covers every version. */
@@ -35,11 +46,13 @@ export function rowSpansOf(rows: readonly SpannedRow[]): RowSpans {
   const ladder: number[] = [];
   const from: number[] = [];
   const to: number[] = [];
-  const add = (at: number, on: number, low: number, high: number) => {
+  const hit: (LookupHit | undefined)[] = [];
+  const add = (at: number, on: number, low: number, high: number, made?: LookupHit) => {
     row.push(at);
     ladder.push(on);
     from.push(low);
     to.push(high);
+    hit.push(made);
   };
 
   rows.forEach((r, at) => {
@@ -51,7 +64,10 @@ export function rowSpansOf(rows: readonly SpannedRow[]): RowSpans {
     for (const slot of r.slots) {
       const { spans } = slot.ranked;
       for (let i = 0; i < spans.length; i += 2) {
-        add(at, slot.ladder, spans[i] as number, spans[i + 1] as number);
+        const low = spans[i] as number;
+        const high = spans[i + 1] as number;
+        add(at, slot.ladder, low, high,
+          r.slots.length === 1 ? spanHit(r, slot.ranked, low, high) : undefined);
       }
 
       // A range covering no readable place may still give an unreadable version `unknown`.
@@ -61,7 +77,25 @@ export function rowSpansOf(rows: readonly SpannedRow[]): RowSpans {
     }
   });
   return { count: row.length, row: Int32Array.from(row), ladder: Int32Array.from(ladder),
-    from: Float64Array.from(from), to: Float64Array.from(to) };
+    from: Float64Array.from(from), to: Float64Array.from(to), hit };
+}
+
+/**
+ * The hit of a one-range row for every place from `low` to `high`, which the range covers:
+ * `affected`, with the fixed versions above the span, as `evaluateRow` gives them. Undefined
+ * when a fixed version's place lies inside, so the list depends on the place.
+ */
+function spanHit(r: SpannedRow, ranked: RankedRange, low: number, high: number):
+  LookupHit | undefined {
+  if (ranked.fixed.some(({ rank }) => low < rank && rank <= high)) {
+    return undefined;
+  }
+
+  const above = ranked.fixed.filter(({ rank }) => rank > high).map(({ text }) => text);
+  const { fixed } = entryVerdict('affected', above, 0);
+  return Object.freeze({ ecosystem: r.ecosystem, advisoryId: r.advisoryId,
+    entries: r.entries as OsvAffected[], status: 'affected' as const,
+    fixed: Object.freeze(fixed) as string[] });
 }
 
 /**
@@ -87,4 +121,12 @@ export function nextCovered(spans: RowSpans, places: readonly number[], k: numbe
   }
 
   return at;
+}
+
+/** The shared hit of span `k`, found by `nextCovered`, when it alone decides for the version. */
+export function readyHit(spans: RowSpans, places: readonly number[], k: number):
+  LookupHit | undefined {
+  const on = spans.ladder[k] as number;
+  // An unreadable version reaches every span of its ladder: its row must decide.
+  return on === ALWAYS || places[on] === UNREADABLE ? undefined : spans.hit[k];
 }

@@ -118,9 +118,10 @@ export function fillTemplate(sorted: readonly LookupHit[], parts: SharedParts): 
     affected ||= hit.status === 'affected';
   }
 
-  // Most templates come from one hit with one fixed version or none: nothing to merge.
+  // Most templates come from one hit with one fixed version or none: nothing to merge, and
+  // the hit's list is shared as it is, since a template's lists are copied when handed out.
   const only = sorted.length === 1 ? (sorted[0] as LookupHit).fixed : undefined;
-  const fixed = only !== undefined && only.length < 2 ? only.slice()
+  const fixed = only !== undefined && only.length < 2 ? only
     : [...new Set(sorted.flatMap((hit) => hit.fixed))];
 
   // Written out rather than spread: every template then has one shape, which keeps reading
