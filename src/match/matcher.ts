@@ -9,7 +9,7 @@ import { callSchemes } from './call-schemes.js';
 import type { Finding } from './finding.js';
 import { matchCompiledLookup, type CompiledLookup } from './compiled-match.js';
 import type { MatchOptions, MatchResult, MatchStats } from './match.js';
-import { attachPackage, type FindingTemplate } from './merge.js';
+import { attachCluster, type LookupHit, type TemplatePlan } from './merge.js';
 import { LookupMap } from './lookup-map.js';
 import type { RangeSchemes } from './range.js';
 import { lookupFor, targetOf, type Lookup, type LookupOutcome } from './target.js';
@@ -21,9 +21,13 @@ export interface MatcherOptions extends MatchOptions {
   maxIndexedNames?: number;
 }
 
-/** The verdicts of one look-up (ecosystems, name, version), ready to attach to packages. */
+/**
+ * The verdicts of one look-up (ecosystems, name, version), ready to attach to packages: its
+ * hits, and the clusters of its plan, each becoming one finding of every such package.
+ */
 interface Verdicts {
-  templates: FindingTemplate[];
+  hits: readonly LookupHit[];
+  clusters: readonly TemplatePlan['clusters'][number][];
   problem?: string;
   gitRangesSkipped: number;
 }
@@ -163,7 +167,7 @@ export class AdvisoryMatcher {
       const plan = result.hits.length === 0 ? undefined
         : index.plans.planOf(lookup, result.rowsHit);
       if (result.hits.length === 0 || plan !== undefined) {
-        made[at] = verdictsFrom(result, index.plans.templatesOf(lookup, result.rowsHit,
+        made[at] = verdictsFrom(result, index.plans.planFor(lookup, result.rowsHit,
           result.hits, plan));
         return;
       }
@@ -180,7 +184,7 @@ export class AdvisoryMatcher {
     }
 
     for (const { at, result } of waiting) {
-      made[at] = verdictsFrom(result, index.plans.templatesOf(fresh[at] as Lookup,
+      made[at] = verdictsFrom(result, index.plans.planFor(fresh[at] as Lookup,
         result.rowsHit, result.hits));
     }
 
@@ -188,13 +192,15 @@ export class AdvisoryMatcher {
   }
 }
 
-/** The verdicts of a matched look-up with its templates; one shared object for no findings. */
-function verdictsFrom(result: CompiledLookup, templates: FindingTemplate[]): Verdicts {
-  if (templates.length === 0 && result.gitRangesSkipped === 0 && result.problem === undefined) {
+/** The verdicts of a matched look-up and its plan; one shared object for no findings. */
+function verdictsFrom(result: CompiledLookup, plan: TemplatePlan): Verdicts {
+  const { clusters } = plan;
+  if (clusters.length === 0 && result.gitRangesSkipped === 0 && result.problem === undefined) {
     return nothing;
   }
 
-  const verdicts: Verdicts = { templates, gitRangesSkipped: result.gitRangesSkipped };
+  const verdicts: Verdicts = { hits: result.hits, clusters,
+    gitRangesSkipped: result.gitRangesSkipped };
   if (result.problem !== undefined) {
     verdicts.problem = result.problem;
   }
@@ -204,7 +210,7 @@ function verdictsFrom(result: CompiledLookup, templates: FindingTemplate[]): Ver
 
 // Shared by every look-up without findings, skipped ranges or problems: most of them.
 const nothing: Verdicts = Object.freeze({
-  templates: Object.freeze([]) as unknown as FindingTemplate[], gitRangesSkipped: 0,
+  hits: Object.freeze([]), clusters: Object.freeze([]), gitRangesSkipped: 0,
 });
 
 /** The names each ecosystem is asked for by `lookups`. */
@@ -256,15 +262,15 @@ function assemble(
     }
 
     // Only a package with findings need be remembered: listed again, it adds nothing.
-    const { templates } = found;
-    if (templates.length === 0 || seen.has(pkg)) {
+    const { clusters, hits } = found;
+    if (clusters.length === 0 || seen.has(pkg)) {
       continue;
     }
 
     seen.add(pkg);
     const target = targetOf(pkg);
-    for (let t = 0; t < templates.length; t += 1) {
-      findings.push(attachPackage(templates[t] as FindingTemplate, pkg, outcome.lookup, target));
+    for (const { parts, order } of clusters) {
+      findings.push(attachCluster(parts, hits, order, pkg, outcome.lookup, target));
     }
   }
 

@@ -7,8 +7,8 @@ import type { Finding } from './finding.js';
 import type { Lookup } from './target.js';
 import { targetOf } from './target.js';
 import {
-  fillTemplate, orderOf, sharedParts, toTemplate, type FindingTemplate, type LookupHit,
-  type PartsOf, type SharedParts,
+  fillTemplate, fixedOf, orderOf, sharedParts, statusOf, toTemplate, type FindingTemplate,
+  type LookupHit, type PartsOf, type SharedParts,
 } from './template.js';
 
 export type { FindingTemplate, LookupHit, Rater } from './template.js';
@@ -82,22 +82,50 @@ export function attachPackage(
   lookup: Lookup,
   target = targetOf(pkg),
 ): Finding {
-  const { vulnerability: v } = template;
+  return findingOf(template, template.status, template.fixedVersions.slice(), pkg, lookup,
+    target);
+}
+
+/**
+ * The finding of `pkg` for one cluster of a plan, from the hits at `order`: what
+ * `attachPackage` gives for the cluster's template, without making the template.
+ */
+export function attachCluster(
+  parts: SharedParts,
+  hits: readonly LookupHit[],
+  order: readonly number[],
+  pkg: Package,
+  lookup: Lookup,
+  target: string,
+): Finding {
+  return findingOf(parts, statusOf(hits, order), fixedOf(hits, order), pkg, lookup, target);
+}
+
+/** A fresh finding; `fixed` is the finding's own list, everything else of `parts` copied. */
+function findingOf(
+  parts: SharedParts,
+  status: Finding['status'],
+  fixed: string[],
+  pkg: Package,
+  lookup: Lookup,
+  target: string,
+): Finding {
+  const { vulnerability: v } = parts;
   // Spreading the template's objects keeps their key order, which JSON output shows.
   const finding: Finding = {
-    kind: template.kind,
+    kind: parts.kind,
     vulnerability: { ...v, aliases: v.aliases.slice(), references: v.references.slice() },
     package: lookup.advisoryName === undefined
-      ? { name: pkg.name, version: pkg.version, ecosystem: template.ecosystem, purl: pkg.purl,
+      ? { name: pkg.name, version: pkg.version, ecosystem: parts.ecosystem, purl: pkg.purl,
         target }
-      : { name: pkg.name, version: pkg.version, ecosystem: template.ecosystem, purl: pkg.purl,
+      : { name: pkg.name, version: pkg.version, ecosystem: parts.ecosystem, purl: pkg.purl,
         advisoryName: lookup.advisoryName, target },
-    severity: template.severity,
-    severitySource: template.severitySource,
-    cvss: template.cvss.slice(),
-    status: template.status,
-    fixedVersions: template.fixedVersions.slice(),
-    fixState: template.fixState,
+    severity: parts.severity,
+    severitySource: parts.severitySource,
+    cvss: parts.cvss.slice(),
+    status,
+    fixedVersions: fixed,
+    fixState: fixed.length > 0 ? 'fixed' : 'not-fixed',
   };
   if (pkg.layer !== undefined) {
     finding.layer = pkg.layer;

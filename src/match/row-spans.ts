@@ -14,7 +14,7 @@ import type { LookupHit } from './template.js';
 export interface SpannedRow {
   advisoryId: string;
   ecosystem: string;
-  /** The row's entry as a hit lists it; frozen, so hits can share it. */
+  /** The row's entry as a hit lists it, shared by its hits and never changed. */
   entries: readonly OsvAffected[];
   /** Each range's ladder and ranked form; undefined when the row is evaluated by strings. */
   slots: readonly { ladder: number; ranked: RankedRange }[] | undefined;
@@ -93,9 +93,10 @@ function spanHit(r: SpannedRow, ranked: RankedRange, low: number, high: number):
 
   const above = ranked.fixed.filter(({ rank }) => rank > high).map(({ text }) => text);
   const { fixed } = entryVerdict('affected', above, 0);
-  return Object.freeze({ ecosystem: r.ecosystem, advisoryId: r.advisoryId,
-    entries: r.entries as OsvAffected[], status: 'affected' as const,
-    fixed: Object.freeze(fixed) as string[] });
+  // Shared by every look-up the span decides, so never changed; not frozen, as copying a
+  // frozen list takes a builtin's slow path.
+  return { ecosystem: r.ecosystem, advisoryId: r.advisoryId,
+    entries: r.entries as OsvAffected[], status: 'affected', fixed };
 }
 
 /**

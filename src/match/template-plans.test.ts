@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { OsvAffected } from '../advisories/osv.js';
 import type { AdvisorySummary } from '../advisories/store.js';
-import { followPlan, planTemplates } from './merge.js';
+import type { Package } from '../inventory/model.js';
+import { attachCluster, attachPackage, followPlan, planTemplates } from './merge.js';
 import { TemplatePlans } from './template-plans.js';
 import type { Lookup } from './target.js';
 import { sharedParts, type LookupHit } from './template.js';
@@ -39,6 +40,25 @@ describe('TemplatePlans', () => {
     expect(plans.templatesOf(lookup('2.0'), rows, later)[0]).toMatchObject({
       status: 'unknown', fixedVersions: ['2.1-CVE-2024-1', '2.1-GHSA-a', '2.1-DSA-1'] });
     expect(plans.planOf(lookup('2.0'), [0, 2, 3, 5])).toBeUndefined();
+  });
+
+  it('gives findings from a plan\'s clusters equal to those from its templates', () => {
+    const plans = new TemplatePlans(records, (c) => sharedParts(c, records));
+    const pkg: Package = { name: 'p', version: '1.0', type: 'deb', ecosystem: 'Debian',
+      purl: 'pkg:deb/debian/p@1.0', licenses: [], locations: [{ path: '/var/lib/dpkg' }] };
+    // Repeated fixed versions across the hits of a cluster are listed once.
+    const hits = hitsAt('1.1', 'unknown').map((hit, i) => (i === 1 ? hit
+      : { ...hit, status: 'affected' as const, fixed: ['9', hit.fixed[0] as string, '9'] }));
+    const plan = plans.planFor(lookup('1.0'), [1, 2, 3, 4, 5], hits);
+    expect(plans.planFor(lookup('1.0'), [1, 2, 3, 4, 5], hits)).toBe(plan);
+    const fromTemplates = followPlan(plan, hits)
+      .map((template) => attachPackage(template, pkg, lookup('1.0'), 'os'));
+    expect(plan.clusters.map(({ parts, order }) =>
+      attachCluster(parts, hits, order, pkg, lookup('1.0'), 'os'))).toEqual(fromTemplates);
+    expect(fromTemplates.map((f) => [f.status, f.fixedVersions])).toEqual([
+      ['affected', ['9', '1.1-CVE-2024-1', '1.1-GHSA-a', '1.1-DSA-1']],
+      ['unknown', ['1.1-CVE-2024-2']]]);
+    expect(plans.planFor(lookup('1.0'), [], []).clusters).toEqual([]);
   });
 
   it('empties itself when full and keeps nothing with a limit of 0', () => {

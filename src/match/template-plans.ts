@@ -45,25 +45,38 @@ export class TemplatePlans {
     hits: readonly LookupHit[],
     plan = this.planOf(lookup, matched),
   ): FindingTemplate[] {
+    return hits.length === 0 ? [] : followPlan(this.planFor(lookup, matched, hits, plan), hits);
+  }
+
+  /** The plan `templatesOf` follows, made and kept when `plan` is undefined. */
+  planFor(
+    lookup: Lookup,
+    matched: readonly number[],
+    hits: readonly LookupHit[],
+    plan = this.planOf(lookup, matched),
+  ): TemplatePlan {
     if (hits.length === 0) {
-      return [];
+      return noFindings;
     }
 
-    if (plan === undefined) {
-      plan = planTemplates(hits, this.records, this.parts);
-      const key = keyOf(lookup, matched);
-      if (this.limit > 0) {
-        if (this.kept.size >= this.limit) {
-          this.kept.clear();
-        }
+    if (plan !== undefined) {
+      return plan;
+    }
 
-        this.kept.set(key, plan);
+    const made = planTemplates(hits, this.records, this.parts);
+    if (this.limit > 0) {
+      if (this.kept.size >= this.limit) {
+        this.kept.clear();
       }
+
+      this.kept.set(keyOf(lookup, matched), made);
     }
 
-    return followPlan(plan, hits);
+    return made;
   }
 }
+
+const noFindings: TemplatePlan = Object.freeze({ clusters: Object.freeze([]) as never[] });
 
 function keyOf(lookup: Lookup, matched: readonly number[]): Lookup {
   return { ecosystems: lookup.ecosystems, name: lookup.name, version: matched.join(',') };

@@ -113,17 +113,7 @@ export function toTemplate(cluster: readonly LookupHit[], parts: SharedParts): F
 
 /** `toTemplate` of a cluster whose hits are already main record first. */
 export function fillTemplate(sorted: readonly LookupHit[], parts: SharedParts): FindingTemplate {
-  let affected = false;
-  for (const hit of sorted) {
-    affected ||= hit.status === 'affected';
-  }
-
-  // Most templates come from one hit with one fixed version or none: nothing to merge, and
-  // the hit's list is shared as it is, since a template's lists are copied when handed out.
-  const only = sorted.length === 1 ? (sorted[0] as LookupHit).fixed : undefined;
-  const fixed = only !== undefined && only.length < 2 ? only
-    : [...new Set(sorted.flatMap((hit) => hit.fixed))];
-
+  const fixed = fixedOf(sorted);
   // Written out rather than spread: every template then has one shape, which keeps reading
   // them in `attachPackage` fast.
   return {
@@ -133,10 +123,47 @@ export function fillTemplate(sorted: readonly LookupHit[], parts: SharedParts): 
     severity: parts.severity,
     severitySource: parts.severitySource,
     cvss: parts.cvss,
-    status: affected ? 'affected' : 'unknown',
+    status: statusOf(sorted),
     fixedVersions: fixed,
     fixState: fixed.length > 0 ? 'fixed' : 'not-fixed',
   };
+}
+
+/** The status of a cluster's finding from the hits at `order` (every hit when undefined). */
+export function statusOf(hits: readonly LookupHit[], order?: readonly number[]):
+  FindingTemplate['status'] {
+  const count = order === undefined ? hits.length : order.length;
+  for (let i = 0; i < count; i += 1) {
+    if (hitAt(hits, order, i).status === 'affected') {
+      return 'affected';
+    }
+  }
+
+  return 'unknown';
+}
+
+function hitAt(hits: readonly LookupHit[], order: readonly number[] | undefined, i: number):
+  LookupHit {
+  return hits[order === undefined ? i : order[i] as number] as LookupHit;
+}
+
+/** The fixed versions of the hits at `order` (every hit when undefined), merged: a new list. */
+export function fixedOf(hits: readonly LookupHit[], order?: readonly number[]): string[] {
+  const count = order === undefined ? hits.length : order.length;
+  // Most clusters are one hit with one fixed version or none: nothing to merge.
+  const only = count === 1 ? hitAt(hits, order, 0).fixed : undefined;
+  if (only !== undefined && only.length < 2) {
+    return only.slice();
+  }
+
+  const fixed = new Set<string>();
+  for (let i = 0; i < count; i += 1) {
+    for (const version of hitAt(hits, order, i).fixed) {
+      fixed.add(version);
+    }
+  }
+
+  return [...fixed];
 }
 
 /** The first `limit` distinct reference URLs of `records`, in order, without reading the rest. */
