@@ -66,16 +66,9 @@ export class AdvisoryIndex {
    * empty for a name not in the store or not loaded.
    */
   compiledRowsOf(ecosystem: string, name: string, schemes: RangeSchemes): CompiledName {
-    let byName = this.compiled.get(ecosystem);
-    if (byName === undefined) {
-      byName = new Map();
-      this.compiled.set(ecosystem, byName);
-    }
-
-    const kept = byName.get(name);
-    if (kept !== undefined && kept.ecosystem === schemes.ecosystem
-      && kept.semver === schemes.semver) {
-      return kept.rows;
+    const kept = this.keptRowsOf(ecosystem, name, schemes);
+    if (kept !== undefined) {
+      return kept;
     }
 
     const rows = this.rows.get(ecosystem)?.get(name);
@@ -83,9 +76,25 @@ export class AdvisoryIndex {
       return none;
     }
 
+    let byName = this.compiled.get(ecosystem);
+    if (byName === undefined) {
+      byName = new Map();
+      this.compiled.set(ecosystem, byName);
+    }
+
     const made = compileRows(rows, schemes);
     byName.set(name, { ecosystem: schemes.ecosystem, semver: schemes.semver, rows: made });
     return made;
+  }
+
+  /**
+   * The rows of a name already compiled under `schemes`, or undefined: one look-up, for the
+   * common case of a held name, where `holds` and `compiledRowsOf` would take two each.
+   */
+  keptRowsOf(ecosystem: string, name: string, schemes: RangeSchemes): CompiledName | undefined {
+    const kept = this.compiled.get(ecosystem)?.get(name);
+    return kept !== undefined && kept.ecosystem === schemes.ecosystem
+      && kept.semver === schemes.semver ? kept.rows : undefined;
   }
 
   /** Reads the rows of every name in `names` not held yet, in one batch. */

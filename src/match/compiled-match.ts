@@ -9,7 +9,7 @@ import { evaluateRow, type CompiledName, type CompiledRow } from './compiled-row
 import { mergeHit } from './match.js';
 import type { RangeSchemes } from './range.js';
 import { placeOf, type Ladder } from './ranked-range.js';
-import { nextCovered, readyHit } from './row-spans.js';
+import { nextCovered, readyHit, rowOfSpan } from './row-spans.js';
 
 /** The compiled rows of one package name under one ecosystem's schemes. */
 export type CompiledSource = (
@@ -63,7 +63,7 @@ export function matchCompiledLookup(
     let k = nextCovered(spans, places, 0);
     let l = 0;
     while (k < spans.count || l < listing.length) {
-      const spanRow = k < spans.count ? spans.row[k] as number : Infinity;
+      const spanRow = k < spans.count ? rowOfSpan(spans, k) : Infinity;
       const listedRow = l < listing.length ? listing[l] as number : Infinity;
       const at = Math.min(spanRow, listedRow);
       if (listedRow === at) {
@@ -72,7 +72,7 @@ export function matchCompiledLookup(
 
       const ready = spanRow === at ? readyHit(spans, places, k) : undefined;
       // The row is evaluated once, however many of its spans cover the version.
-      while (k < spans.count && spans.row[k] === at) {
+      while (k < spans.count && rowOfSpan(spans, k) === at) {
         k += 1;
       }
 

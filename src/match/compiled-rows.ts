@@ -10,7 +10,7 @@ import {
   entryVerdict, evaluateEntry, isParsed, type EntryVerdict, type RangeSchemes,
 } from './range.js';
 import {
-  evaluateRanked, fixedAfterRanked, ladderOf, rankRange, UNREADABLE, type Ladder,
+  evaluateRanked, fixedAfterRanked, ladderOf, nameSteps, rankRange, UNREADABLE, type Ladder,
   type RankedRange,
 } from './ranked-range.js';
 import { rowSpansOf, type RowSpans } from './row-spans.js';
@@ -141,6 +141,7 @@ function rank(
     const slots = row.slots as RangeSlot[] | undefined;
     for (const { range, fast } of pending[i] ?? []) {
       const ladder = schemes.indexOf(fast.scheme);
+      nameSteps(ladders[ladder] as Ladder, range);
       slots?.push({ range, fast, ladder, ranked: rankRange(fast, ladders[ladder] as Ladder),
         unreadable: evaluateCompiled(unreadableVersion, fast),
         eventsFixed: range.events.flatMap((e) => (e.fixed === undefined ? [] : [e.fixed])) });

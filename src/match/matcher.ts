@@ -147,6 +147,11 @@ export class AdvisoryMatcher {
   private resolve(fresh: Lookup[], index: AdvisoryIndex, reader: AdvisoryReader): Verdicts[] {
     let names: Map<string, Set<string>> | undefined;
     const rows = (ecosystem: string, name: string, schemes: RangeSchemes) => {
+      const kept = index.keptRowsOf(ecosystem, name, schemes);
+      if (kept !== undefined) {
+        return kept;
+      }
+
       if (!index.holds(ecosystem, name)) {
         // Every name not held yet is read in one batch, the first time one is missing.
         names ??= namesOf(fresh);

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import type { OsvRange } from '../advisories/osv.js';
+import type { ParsedScheme } from '../versions/parsed-scheme.js';
+import { getScheme } from '../versions/registry.js';
+import { compileRange, type CompiledRange } from './compiled-range.js';
 import { inEvents, type RangeEvent } from './range-events.js';
-import { evaluateRanked, spansOf } from './ranked-range.js';
+import {
+  evaluateRanked, ladderOf, nameSteps, placeOf, placeOn, spansOf, UNREADABLE, type Ladder,
+} from './ranked-range.js';
 
 // A small deterministic generator, so a failure names a case that can be run again.
 function random(seed: number): () => number {
@@ -61,5 +67,27 @@ describe('ranked ranges', () => {
       { introducedZero: false, lastAffected: 4 }, { introducedZero: false, introduced: 8 }]))
       .toEqual([2, 4, 8, Infinity]);
     expect(spansOf([])).toEqual([]);
+  });
+});
+
+describe('ladders', () => {
+  it('place a version spelled as a step by name exactly where searching puts it', () => {
+    const dpkg = getScheme('dpkg') as ParsedScheme<unknown>;
+    const ranges: OsvRange[] = [
+      { type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1.2-1' }] },
+      { type: 'ECOSYSTEM', events: [{ introduced: '1:0.9' }, { last_affected: '2.0' },
+        { limit: '3.0' }, { fixed: '1.02-1' }] },
+    ];
+    const compiled = ranges.map((r) => compileRange(r, dpkg) as CompiledRange<unknown>);
+    const ladder = ladderOf(compiled) as Ladder;
+    ranges.forEach((range) => nameSteps(ladder, range));
+    // 1.02-1 and 1.2-1 are one step, spelled two ways; "0" names no step.
+    expect([...ladder.named.keys()].sort()).toEqual(['1.02-1', '1.2-1', '1:0.9', '2.0', '3.0']);
+    for (const version of ['0.1', '1.02-1', '1.2-1', '1.5', '1:0.9', '2.0', '3.0', '9']) {
+      expect(placeOf(ladder, version), version).toBe(placeOn(ladder, dpkg.parse(version)));
+    }
+
+    expect(placeOf(ladder, 'not a version!')).toBe(UNREADABLE);
+    expect(ladder.named.get('1.02-1')).toBe(ladder.named.get('1.2-1'));
   });
 });

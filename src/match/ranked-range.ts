@@ -3,6 +3,7 @@
 // one binary search per name. Each range then keeps the places it covers as a few integer
 // spans, worked out once from its events by the shared OSV rule, so evaluating a range for a
 // new version is a comparison or two, with no closure or allocation.
+import type { OsvRange } from '../advisories/osv.js';
 import type { ParsedScheme } from '../versions/parsed-scheme.js';
 import type { CompiledRange } from './compiled-range.js';
 import { inEvents, type RangeEvent } from './range-events.js';
@@ -12,6 +13,11 @@ export interface Ladder {
   scheme: ParsedScheme<unknown>;
   compare: (a: unknown, b: unknown) => number;
   steps: unknown[];
+  /**
+   * The place of each version string the ranges spell out (see `nameSteps`): a version
+   * written as one of them is placed by one look-up, without parsing or searching.
+   */
+  named: Map<string, number>;
 }
 
 /** The place `placeOf` gives a version its ladder's scheme cannot read. */
@@ -58,11 +64,29 @@ export function ladderOf(ranges: readonly CompiledRange<unknown>[]): Ladder | un
     }
   }
 
-  return { scheme, compare, steps };
+  return { scheme, compare, steps, named: new Map() };
+}
+
+/** Adds the versions `range` spells out to `ladder.named`; the ladder must hold them all. */
+export function nameSteps(ladder: Ladder, range: OsvRange): void {
+  for (const event of range.events) {
+    // `introduced: "0"` stands before every version and is no step.
+    const introduced = event.introduced === '0' ? undefined : event.introduced;
+    for (const text of [introduced, event.fixed, event.last_affected, event.limit]) {
+      if (text !== undefined && !ladder.named.has(text)) {
+        ladder.named.set(text, placeOn(ladder, ladder.scheme.parse(text)));
+      }
+    }
+  }
 }
 
 /** Where `version` sits on `ladder` (see `placeOn`), or UNREADABLE; never throws. */
 export function placeOf(ladder: Ladder, version: string): number {
+  const named = ladder.named.get(version);
+  if (named !== undefined) {
+    return named;
+  }
+
   // Parsed straight from the scheme's cache: this runs once per looked-up name and ladder.
   let value: unknown;
   try {

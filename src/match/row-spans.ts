@@ -25,11 +25,11 @@ export interface SpannedRow {
 /** Every row's covered places, one entry per span, in row order. */
 export interface RowSpans {
   count: number;
-  row: Int32Array;
-  /** The span's ladder; ALWAYS for a row that is evaluated whatever the version. */
-  ladder: Int32Array;
-  from: Float64Array;
-  to: Float64Array;
+  /**
+   * Per span, side by side so a scan reads one stretch of memory: its row, its ladder
+   * (ALWAYS for a row evaluated whatever the version), and the first and last place covered.
+   */
+  data: Float64Array;
   /** The hit any readable version in the span gives its row, when the span alone decides. */
   hit: (LookupHit | undefined)[];
 }
@@ -37,21 +37,22 @@ export interface RowSpans {
 /** The ladder of a span that covers every version. */
 export const ALWAYS = -1;
 
+// The fields of one span in `data`.
+const STRIDE = 4;
+const ROW = 0;
+const LADDER = 1;
+const FROM = 2;
+const TO = 3;
+
 /**
  * The spans of `rows`, in row order. A row hit only through its `versions` list has none: its
  * name's listing finds it.
  */
 export function rowSpansOf(rows: readonly SpannedRow[]): RowSpans {
-  const row: number[] = [];
-  const ladder: number[] = [];
-  const from: number[] = [];
-  const to: number[] = [];
+  const data: number[] = [];
   const hit: (LookupHit | undefined)[] = [];
   const add = (at: number, on: number, low: number, high: number, made?: LookupHit) => {
-    row.push(at);
-    ladder.push(on);
-    from.push(low);
-    to.push(high);
+    data.push(at, on, low, high);
     hit.push(made);
   };
 
@@ -76,8 +77,12 @@ export function rowSpansOf(rows: readonly SpannedRow[]): RowSpans {
       }
     }
   });
-  return { count: row.length, row: Int32Array.from(row), ladder: Int32Array.from(ladder),
-    from: Float64Array.from(from), to: Float64Array.from(to), hit };
+  return { count: hit.length, data: Float64Array.from(data), hit };
+}
+
+/** The row of span `k`, which must exist. */
+export function rowOfSpan(spans: RowSpans, k: number): number {
+  return spans.data[k * STRIDE + ROW] as number;
 }
 
 /**
@@ -105,16 +110,18 @@ function spanHit(r: SpannedRow, ranked: RankedRange, low: number, high: number):
  * `places` holds the version's place on each ladder, as `placeOf` gives it.
  */
 export function nextCovered(spans: RowSpans, places: readonly number[], k: number): number {
+  const { data } = spans;
   let at = k;
   while (at < spans.count) {
-    const on = spans.ladder[at] as number;
+    const base = at * STRIDE;
+    const on = data[base + LADDER] as number;
     if (on === ALWAYS) {
       return at;
     }
 
     const place = places[on] as number;
     if (place === UNREADABLE
-      || ((spans.from[at] as number) <= place && place <= (spans.to[at] as number))) {
+      || ((data[base + FROM] as number) <= place && place <= (data[base + TO] as number))) {
       return at;
     }
 
@@ -127,7 +134,7 @@ export function nextCovered(spans: RowSpans, places: readonly number[], k: numbe
 /** The shared hit of span `k`, found by `nextCovered`, when it alone decides for the version. */
 export function readyHit(spans: RowSpans, places: readonly number[], k: number):
   LookupHit | undefined {
-  const on = spans.ladder[k] as number;
+  const on = spans.data[k * STRIDE + LADDER] as number;
   // An unreadable version reaches every span of its ladder: its row must decide.
   return on === ALWAYS || places[on] === UNREADABLE ? undefined : spans.hit[k];
 }
