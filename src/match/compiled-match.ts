@@ -127,17 +127,18 @@ function rowHit(
       status: verdict.status, fixed: verdict.fixed };
 }
 
-/** `placeOf` the version on each of the name's ladders; no closure, as this runs per name. */
+/**
+ * `placeOf` the version on each of the name's ladders, in a list reused by the next call: the
+ * places are read only while the name's rows are matched, and this runs once per name. Places
+ * past the name's ladders are left from earlier names; nothing reads them.
+ */
 function placesOf(name: CompiledName, version: string): readonly number[] {
   const { ladders } = name;
-  if (ladders.length === 0) {
-    return noRows;
-  }
-
-  const places = new Array<number>(ladders.length);
   for (let i = 0; i < ladders.length; i += 1) {
-    places[i] = placeOf(ladders[i] as Ladder, version);
+    scratch[i] = placeOf(ladders[i] as Ladder, version);
   }
 
-  return places;
+  return scratch;
 }
+
+const scratch: number[] = [];

@@ -27,17 +27,24 @@ export function lookupFor(pkg: Package, os: OsRelease | undefined): LookupOutcom
 
   switch (pkg.type) {
     case 'npm':
-      return done(['npm'], pkg.name, pkg.version);
+      return done(npmOnly, pkg.name, pkg.version);
     case 'pypi':
-      return done(['PyPI'], indexName('PyPI', pkg.name), pkg.version);
+      return done(pypiOnly, indexName('PyPI', pkg.name), pkg.version);
     case 'golang':
-      return done(['Go'], pkg.name, pkg.version.replace(/^(go|v)(?=\d)/, ''));
+      return done(goOnly, pkg.name, pkg.version.replace(/^(go|v)(?=\d)/, ''));
     case 'maven':
-      return done(['Maven'], mavenName(pkg), pkg.version);
+      return done(mavenOnly, mavenName(pkg), pkg.version);
     default:
       return { problem: `no advisory ecosystem for ${pkg.type} packages` };
   }
 }
+
+// Look-ups share their lists of ecosystems, which nothing changes: an inventory's packages
+// mostly name a few, and making a list per package cost a tenth of matching a held one.
+const npmOnly = ['npm'];
+const pypiOnly = ['PyPI'];
+const goOnly = ['Go'];
+const mavenOnly = ['Maven'];
 
 function done(ecosystems: string[], name: string, version: string, source?: string): LookupOutcome {
   const lookup: Lookup = { ecosystems, name, version };
@@ -68,34 +75,56 @@ function distroLookup(pkg: Package, os: OsRelease | undefined): LookupOutcome {
   }
 
   const release = os?.versionId;
-  if (release === undefined || release === '') {
+  if (os === undefined || release === undefined || release === '') {
     return { problem: `the image's ${os?.id ?? 'operating system'} release is unknown, so its `
       + 'advisories cannot be chosen' };
   }
 
-  const major = release.split('.')[0] ?? release;
-  const minor = release.split('.').slice(0, 2).join('.');
+  const ecosystems = releaseEcosystems(os, pkg.ecosystem, release);
+  if (ecosystems === undefined) {
+    // Limitation: Red Hat's OSV data is keyed by CPE-like product streams that the
+    // inventory does not know yet, so RHEL packages are not matched.
+    return { problem: `no advisory data is keyed for ${pkg.ecosystem} packages` };
+  }
+
+  if (pkg.ecosystem === 'AlmaLinux' || pkg.ecosystem === 'Rocky Linux') {
+    return done(ecosystems, pkg.name, pkg.version);
+  }
+
   const sourceName = pkg.source?.name;
   const name = sourceName ?? pkg.name;
   // Debian and Alpine advisories are written against source packages and source versions.
   const version = pkg.source?.version ?? pkg.version;
   const renamed = sourceName !== undefined && sourceName !== pkg.name ? sourceName : undefined;
+  return done(ecosystems, name, version, renamed);
+}
 
-  switch (pkg.ecosystem) {
-    case 'Debian':
-      return done([`Debian:${major}`], name, version, renamed);
-    case 'Ubuntu':
-      return done([`Ubuntu:${minor}:LTS`, `Ubuntu:${minor}`], name, version, renamed);
-    case 'Alpine':
-      return done([`Alpine:v${minor}`], name, version, renamed);
-    case 'AlmaLinux':
-    case 'Rocky Linux':
-      return done([`${pkg.ecosystem}:${major}`], pkg.name, pkg.version);
-    default:
-      // Limitation: Red Hat's OSV data is keyed by CPE-like product streams that the
-      // inventory does not know yet, so RHEL packages are not matched.
-      return { problem: `no advisory data is keyed for ${pkg.ecosystem} packages` };
+// Each OS release's lists of ecosystems, made once per release object and distribution.
+const released = new WeakMap<OsRelease, Map<string, { release: string; lists?: string[] }>>();
+
+/** The ecosystems to query for `ecosystem` packages of `release`; undefined when none. */
+function releaseEcosystems(os: OsRelease, ecosystem: string, release: string):
+  string[] | undefined {
+  let byEcosystem = released.get(os);
+  if (byEcosystem === undefined) {
+    byEcosystem = new Map();
+    released.set(os, byEcosystem);
   }
+
+  const kept = byEcosystem.get(ecosystem);
+  if (kept !== undefined && kept.release === release) {
+    return kept.lists;
+  }
+
+  const major = release.split('.')[0] ?? release;
+  const minor = release.split('.').slice(0, 2).join('.');
+  const lists = ecosystem === 'Debian' ? [`Debian:${major}`]
+    : ecosystem === 'Ubuntu' ? [`Ubuntu:${minor}:LTS`, `Ubuntu:${minor}`]
+      : ecosystem === 'Alpine' ? [`Alpine:v${minor}`]
+        : ecosystem === 'AlmaLinux' || ecosystem === 'Rocky Linux' ? [`${ecosystem}:${major}`]
+          : undefined;
+  byEcosystem.set(ecosystem, lists === undefined ? { release } : { release, lists });
+  return lists;
 }
 
 /** The report group of a package: `os`, or the install tree, archive or lockfile it came from. */
