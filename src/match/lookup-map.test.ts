@@ -21,6 +21,11 @@ describe('LookupMap', () => {
     expect(map.get(at('a', '1', ['Ubuntu:22.04:LTS', 'Ubuntu:22.04']))).toBe(5);
     expect(map.get(at('a', '1', ['Ubuntu:22.04:LTS']))).toBeUndefined();
 
+    // `keep` leaves a kept value as it is and keeps a new one, counting it.
+    expect([map.keep(at('a', '1'), 8), map.keep(at('a', '3'), 9), map.keep(at('a', '4'), 10),
+      map.keep(at('d', '1'), 11)]).toEqual([7, 3, 10, 11]);
+    expect([map.get(at('a', '4')), map.get(at('d', '1')), map.size]).toEqual([10, 11, 7]);
+
     map.clear();
     expect(map.size).toBe(0);
     expect(map.get(at('a', '2'))).toBeUndefined();

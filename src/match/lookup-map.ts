@@ -36,6 +36,16 @@ export class LookupMap<V> {
   }
 
   set(lookup: Lookup, value: V): void {
+    this.put(lookup, value, true);
+  }
+
+  /** The value kept for `lookup`; when there is none, `value`, kept from now on. */
+  keep(lookup: Lookup, value: V): V {
+    return this.put(lookup, value, false);
+  }
+
+  // Sets the value (or, unless `replace`, keeps one already there) in one walk of the maps.
+  private put(lookup: Lookup, value: V, replace: boolean): V {
     const key = ecosystemsKey(lookup);
     let byName = this.byEcosystems.get(key);
     if (byName === undefined) {
@@ -48,16 +58,29 @@ export class LookupMap<V> {
     if (held === undefined) {
       byName.set(name, { version, value, more: undefined });
       this.count += 1;
-    } else if (held.version === version) {
-      held.value = value;
-    } else {
-      held.more ??= new Map();
-      if (!held.more.has(version)) {
-        this.count += 1;
+      return value;
+    }
+
+    if (held.version === version) {
+      if (replace) {
+        held.value = value;
       }
 
-      held.more.set(version, value);
+      return held.value;
     }
+
+    held.more ??= new Map();
+    const kept = held.more.get(version);
+    if (kept !== undefined && !replace) {
+      return kept;
+    }
+
+    if (!held.more.has(version)) {
+      this.count += 1;
+    }
+
+    held.more.set(version, value);
+    return value;
   }
 
   clear(): void {

@@ -111,10 +111,10 @@ export class AdvisoryMatcher {
         return;
       }
 
-      let slot = slots.get(lookup);
-      if (slot === undefined) {
-        slot = fresh.push(lookup) - 1;
-        slots.set(lookup, slot);
+      // A look-up seen earlier in this inventory keeps its slot; a new one takes the next.
+      const slot = slots.keep(lookup, fresh.length);
+      if (slot === fresh.length) {
+        fresh.push(lookup);
       }
 
       waiting[at] = slot;
