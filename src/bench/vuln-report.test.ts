@@ -28,7 +28,7 @@ describe('formatVulnBench', () => {
     const text = formatVulnBench(result(80, 12));
     expect(text).toContain('| database size | 384 MiB |');
     expect(text).toMatch(/same inventory again: median of 2 warm calls \| 80 ms .*\(met\)/);
-    expect(text).toContain('25,137, identical in every way of matching');
+    expect(text).toContain('25,137, identical in every way of matching (SHA-256 `d…`)');
     expect(text).toMatch(/11\.2 s wall.*\(met\)/);
     expect(text).toContain('1.20× (met)');
     expect(text).toContain('25,137');
@@ -37,6 +37,9 @@ describe('formatVulnBench', () => {
   it('says when a target is missed and when the scan was not measured', () => {
     const text = formatVulnBench(result(450));
     expect(text).toMatch(/450 ms \(missed\)/);
+    // A held matcher that keeps no verdicts is held to the same target.
+    expect(text).toMatch(/every version new\): median of 2 warm calls \| 700 ms \(missed\)/);
+    expect(text).toMatch(/one-shot, as `moat scan`\): median of 2 warm calls \| 2000 ms \(CPU/);
     expect(text).toContain('not measured: no benchmark image');
   });
 });
