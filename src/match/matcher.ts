@@ -105,7 +105,8 @@ export class AdvisoryMatcher {
       }
 
       const { lookup } = outcome;
-      const kept = generation.verdicts.get(lookup);
+      // A matcher keeping no verdicts has none to look up.
+      const kept = generation.verdicts.size === 0 ? undefined : generation.verdicts.get(lookup);
       if (kept !== undefined) {
         found[at] = kept;
         return;
