@@ -182,7 +182,8 @@ export function evaluateRow(
       status = 'affected';
     } else if (slot.unreadable === 'unknown' && status === 'not-affected') {
       status = 'unknown';
-      (fixed ??= []).push(...slot.eventsFixed);
+      // Nothing was listed yet: no range before covered the version.
+      fixed = slot.eventsFixed.slice();
     }
   }
 
