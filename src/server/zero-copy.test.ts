@@ -146,6 +146,20 @@ describe.skipIf(!built)('blob GETs with sendfile', () => {
     await until(() => activeZeroCopyTransfers() === 0, 'the failed transfer ends');
   });
 
+  it('answers 404 for a blob whose file goes away between the size check and the open',
+    async () => {
+      const blobFile = server.registry.blobFile.bind(server.registry);
+      // As when GC removes the file right after the size check: the path no longer exists.
+      server.registry.blobFile = (d: string) => `${blobFile(d) ?? ''}.gone`;
+      try {
+        const reply = await call(server.url, 'GET', `/v2/zc/repo/blobs/${digest}`);
+        expect(reply.status).toBe(404);
+        expect(reply.json().errors[0].code).toBe('BLOB_UNKNOWN');
+      } finally {
+        server.registry.blobFile = blobFile;
+      }
+    });
+
   it('ends a transfer to a stalled client when a shutdown drops the connections', async () => {
     const other = await startTestServer();
     await call(other.url, 'POST', `/v2/zc/repo/blobs/uploads/?digest=${digest}`,

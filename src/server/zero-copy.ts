@@ -4,7 +4,7 @@
 // JavaScript costs two copies of every byte plus a partial socket write each time a slow
 // client reads; sendfile costs neither. Where the addon is missing, or the connection is not
 // a plain TCP socket, `sendFileBody` says so and the caller streams as before.
-import { open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
@@ -65,15 +65,15 @@ export function canSendFile(response: ServerResponse): boolean {
 }
 
 /**
- * Writes `status` and `headers`, then `length` bytes of `file` from `offset`, straight from
- * the page cache into the response's socket, and ends the response; call it right after
- * `canSendFile` said yes, with the response taken away from its framework (fastify's
+ * Writes `status` and `headers`, then `length` bytes of the open file from `offset`, straight
+ * from the page cache into the response's socket, ends the response and closes the file. Call
+ * it once `canSendFile` said yes, with the response taken away from its framework (fastify's
  * `reply.hijack()`) and a Content-Length among the headers. On failure the connection is
  * dropped (the client sees a short body) and the error returned, for the log.
  */
-export async function sendFileBody(response: ServerResponse, file: string, offset: number,
-  length: number, status: number, headers: Record<string, string | number | string[]>):
-  Promise<Error | undefined> {
+export async function sendFileBody(response: ServerResponse, handle: FileHandle,
+  offset: number, length: number, status: number,
+  headers: Record<string, string | number | string[]>): Promise<Error | undefined> {
   const socket = response.socket;
   const native = zeroCopyAddon();
   const fd = tcpDescriptor(socket);
@@ -83,9 +83,7 @@ export async function sendFileBody(response: ServerResponse, file: string, offse
 
   active += 1;
   const timeout = socket.timeout ?? 0;
-  let handle: FileHandle | undefined;
   try {
-    handle = await open(file, 'r');
     response.writeHead(status, headers);
     // Writing nothing flushes the head; its callback runs once the kernel has every byte,
     // so the body cannot overtake it.
@@ -116,6 +114,6 @@ export async function sendFileBody(response: ServerResponse, file: string, offse
     return err as Error;
   } finally {
     active -= 1;
-    await handle?.close();
+    await handle.close();
   }
 }

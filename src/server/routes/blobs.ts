@@ -1,4 +1,5 @@
 // Blob reads and deletes (distribution-spec "Pulling blobs", "Deleting Blobs").
+import { open } from 'node:fs/promises';
 import { RegistryError } from '../../registry/errors.js';
 import { checkDigest } from '../../registry/names.js';
 import { parseRange } from '../http.js';
@@ -43,9 +44,16 @@ export const handleBlob: Handler<BlobEndpoint> = async (ctx, endpoint, request, 
 
   const file = ctx.registry.blobFile(digest);
   if (file !== undefined && length >= ZERO_COPY_MIN_BYTES && canSendFile(reply.raw)) {
+    // Opened before the reply leaves fastify, so a blob that GC removed a moment ago still
+    // gets its 404 rather than a dropped connection.
+    const handle = await open(file, 'r').catch((err: NodeJS.ErrnoException) => {
+      throw err.code === 'ENOENT'
+        ? new RegistryError('BLOB_UNKNOWN', 404, `blob ${digest} is not in ${endpoint.name}`)
+        : err;
+    });
     // The reply leaves fastify here: sendFileBody writes head and body to the socket itself.
     reply.hijack();
-    const failed = await sendFileBody(reply.raw, file, range?.start ?? 0, length,
+    const failed = await sendFileBody(reply.raw, handle, range?.start ?? 0, length,
       reply.statusCode, reply.getHeaders() as Record<string, string | number | string[]>);
     if (failed !== undefined) {
       request.log.warn({ err: failed, digest }, 'blob transfer aborted');
