@@ -3,7 +3,7 @@
 // Blob GETs of large layers are most of a registry's traffic, and streaming them through
 // JavaScript costs two copies of every byte plus a partial socket write each time a slow
 // client reads; sendfile costs neither. Where the addon is missing, or the connection is not
-// a plain TCP socket, `sendFileBody` says so and the caller streams as before.
+// a plain TCP socket, `canSendFile` says so and the caller streams as before.
 import type { FileHandle } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type { ServerResponse } from 'node:http';
@@ -78,7 +78,10 @@ export async function sendFileBody(response: ServerResponse, handle: FileHandle,
   const native = zeroCopyAddon();
   const fd = tcpDescriptor(socket);
   if (native === undefined || socket === null || fd === undefined) {
-    throw new Error('sendFileBody without canSendFile');
+    // The connection went away since `canSendFile` (the caller awaited the open meanwhile).
+    socket?.destroy();
+    await handle.close();
+    return new Error('the connection closed before the body could be sent');
   }
 
   active += 1;
