@@ -7,7 +7,7 @@ import type { Finding } from './finding.js';
 import type { Lookup } from './target.js';
 import { targetOf } from './target.js';
 import {
-  fillTemplate, fixedOf, orderOf, sharedParts, statusOf, toTemplate, type FindingTemplate,
+  fixedOf, orderOf, sharedParts, statusOf, toTemplate, type FindingTemplate,
   type LookupHit, type PartsOf, type SharedParts,
 } from './template.js';
 
@@ -64,12 +64,6 @@ export function planTemplates(
   const live = hits.filter((hit) => isLive(hit.advisoryId, records));
   const clusters = live.length === 0 ? [] : clusterHits(live, records);
   return { clusters: clusters.map((c) => ({ order: orderOf(c, hits), parts: parts(c) })) };
-}
-
-/** The templates of `hits` following a plan made for hits from the same rows. */
-export function followPlan(plan: TemplatePlan, hits: readonly LookupHit[]): FindingTemplate[] {
-  return plan.clusters.map(({ order, parts }) =>
-    fillTemplate(order.map((at) => hits[at] as LookupHit), parts));
 }
 
 /**

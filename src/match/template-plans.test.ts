@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { OsvAffected } from '../advisories/osv.js';
 import type { AdvisorySummary } from '../advisories/store.js';
 import type { Package } from '../inventory/model.js';
-import { attachCluster, attachPackage, followPlan, planTemplates } from './merge.js';
+import { attachCluster, attachPackage, planTemplates, type TemplatePlan } from './merge.js';
 import { TemplatePlans } from './template-plans.js';
 import type { Lookup } from './target.js';
-import { sharedParts, type LookupHit } from './template.js';
+import { fillTemplate, sharedParts, type FindingTemplate, type LookupHit } from './template.js';
 
 const records = new Map<string, AdvisorySummary>([
   ['CVE-2024-1', { id: 'CVE-2024-1', modified: '2024-01-02T00:00:00Z', aliases: ['GHSA-a'] }],
@@ -18,6 +18,18 @@ const records = new Map<string, AdvisorySummary>([
 const entry: OsvAffected = { package: { ecosystem: 'Debian:12', name: 'p' } };
 const lookup = (version: string): Lookup => ({ ecosystems: ['Debian:12'], name: 'p', version });
 
+/** The templates a plan stands for: what `attachCluster` must agree with. */
+function followPlan(plan: TemplatePlan, hits: readonly LookupHit[]): FindingTemplate[] {
+  return plan.clusters.map(({ order, parts }) =>
+    fillTemplate(order.map((at) => hits[at] as LookupHit), parts));
+}
+
+/** The templates of a look-up's hits through the memo's plan for its rows. */
+function templatesOf(plans: TemplatePlans, of: Lookup, rows: readonly number[],
+  hits: readonly LookupHit[]): FindingTemplate[] {
+  return hits.length === 0 ? [] : followPlan(plans.planFor(of, rows, hits), hits);
+}
+
 function hitsAt(fixed: string, status: LookupHit['status']): LookupHit[] {
   return ['GHSA-a', 'CVE-2024-2', 'DSA-1', 'CVE-2024-3', 'CVE-2024-1'].map((advisoryId) => ({
     ecosystem: 'Debian:12', advisoryId, entries: [entry], status, fixed: [`${fixed}-${advisoryId}`],
@@ -28,16 +40,16 @@ describe('TemplatePlans', () => {
   it('gives another version that hits the same rows the templates a fresh plan gives', () => {
     const plans = new TemplatePlans(records, (c) => sharedParts(c, records));
     const rows = [0, 2, 3, 5, 8];
-    const first = plans.templatesOf(lookup('1.0'), rows, hitsAt('1.1', 'affected'));
+    const first = templatesOf(plans, lookup('1.0'), rows, hitsAt('1.1', 'affected'));
     expect(first.map((t) => t.vulnerability.id)).toEqual(['CVE-2024-1', 'CVE-2024-2']);
     expect(plans.size).toBe(1);
 
     const later = hitsAt('2.1', 'unknown');
     const kept = plans.planOf(lookup('2.0'), rows);
     expect(kept).toBeDefined();
-    expect(plans.templatesOf(lookup('2.0'), rows, later))
+    expect(templatesOf(plans, lookup('2.0'), rows, later))
       .toEqual(followPlan(planTemplates(later, records), later));
-    expect(plans.templatesOf(lookup('2.0'), rows, later)[0]).toMatchObject({
+    expect(templatesOf(plans, lookup('2.0'), rows, later)[0]).toMatchObject({
       status: 'unknown', fixedVersions: ['2.1-CVE-2024-1', '2.1-GHSA-a', '2.1-DSA-1'] });
     expect(plans.planOf(lookup('2.0'), [0, 2, 3, 5])).toBeUndefined();
   });
@@ -63,14 +75,14 @@ describe('TemplatePlans', () => {
 
   it('empties itself when full and keeps nothing with a limit of 0', () => {
     const one = new TemplatePlans(records, (c) => sharedParts(c, records), 1);
-    one.templatesOf(lookup('1.0'), [1], hitsAt('1.1', 'affected'));
-    one.templatesOf(lookup('1.0'), [2], hitsAt('1.1', 'affected'));
+    templatesOf(one, lookup('1.0'), [1], hitsAt('1.1', 'affected'));
+    templatesOf(one, lookup('1.0'), [2], hitsAt('1.1', 'affected'));
     expect(one.size).toBe(1);
     expect(one.planOf(lookup('1.0'), [1])).toBeUndefined();
 
     const none = new TemplatePlans(records, (c) => sharedParts(c, records), 0);
-    expect(none.templatesOf(lookup('1.0'), [1], hitsAt('1.1', 'affected'))).toHaveLength(2);
+    expect(templatesOf(none, lookup('1.0'), [1], hitsAt('1.1', 'affected'))).toHaveLength(2);
     expect(none.size).toBe(0);
-    expect(none.templatesOf(lookup('1.0'), [], [])).toEqual([]);
+    expect(templatesOf(none, lookup('1.0'), [], [])).toEqual([]);
   });
 });

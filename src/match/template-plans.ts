@@ -3,9 +3,9 @@
 // package that hit the same rows share a plan, so they skip clustering and record look-ups.
 import type { AdvisorySummary } from '../advisories/store.js';
 import { LookupMap } from './lookup-map.js';
-import { followPlan, planTemplates, type TemplatePlan } from './merge.js';
+import { planTemplates, type TemplatePlan } from './merge.js';
 import type { Lookup } from './target.js';
-import type { FindingTemplate, LookupHit, PartsOf } from './template.js';
+import type { LookupHit, PartsOf } from './template.js';
 
 /** Plans kept; past it they are emptied and refilled. */
 export const MAX_TEMPLATE_PLANS = 100_000;
@@ -35,20 +35,10 @@ export class TemplatePlans {
   }
 
   /**
-   * The templates of `hits`, the hits of `lookup` from its rows at `matched`, following
-   * `plan` (from `planOf`, which a full memo may since have dropped); without a plan, the
-   * records of every hit must have been read into `records`.
+   * How to build the findings of `hits`, the hits of `lookup` from its rows at `matched`:
+   * `plan` (from `planOf`, which a full memo may since have dropped), or else a plan made and
+   * kept, for which the records of every hit must have been read into `records`.
    */
-  templatesOf(
-    lookup: Lookup,
-    matched: readonly number[],
-    hits: readonly LookupHit[],
-    plan = this.planOf(lookup, matched),
-  ): FindingTemplate[] {
-    return hits.length === 0 ? [] : followPlan(this.planFor(lookup, matched, hits, plan), hits);
-  }
-
-  /** The plan `templatesOf` follows, made and kept when `plan` is undefined. */
   planFor(
     lookup: Lookup,
     matched: readonly number[],
