@@ -106,20 +106,21 @@ async function oneRun(registry: BenchRegistry, into: SideRuns, run: { image: str
   loadSeconds: number; load: boolean }): Promise<void> {
   const ref = `docker://${registry.host}/${BENCH_REPOSITORY}:1`;
   const creds = registry.pushCreds === undefined ? [] : ['--dest-creds', registry.pushCreds];
+  const push = (layout: string, to: string) =>
+    measure('skopeo', [...SKOPEO, '--dest-tls-verify=false', ...creds, layout, to]);
+  const pull = (from: string, dir: string) =>
+    measure('skopeo', [...SKOPEO, '--src-tls-verify=false', from, `oci:${dir}:x`]);
   const warm = `docker://${registry.host}/${BENCH_REPOSITORY}-warmup:1`;
-  await measure('skopeo', [...SKOPEO, '--dest-tls-verify=false', ...creds, run.warmup, warm]);
-  await measure('skopeo', [...SKOPEO, '--src-tls-verify=false', warm,
-    `oci:${run.pullDir}-warmup:x`]);
+  await push(run.warmup, warm);
+  await pull(warm, `${run.pullDir}-warmup`);
   await rm(`${run.pullDir}-warmup`, { recursive: true, force: true });
   const withServerCpu = async <T>(work: () => Promise<T>) => {
     const before = processCpuSeconds(registry.pid);
     const result = await work();
     return { ...result, serverCpuSeconds: processCpuSeconds(registry.pid) - before };
   };
-  into.push.push(await withServerCpu(() => measure('skopeo', [...SKOPEO,
-    '--dest-tls-verify=false', ...creds, run.image, ref])));
-  into.pull.push(await withServerCpu(() => measure('skopeo', [...SKOPEO,
-    '--src-tls-verify=false', ref, `oci:${run.pullDir}:x`])));
+  into.push.push(await withServerCpu(() => push(run.image, ref)));
+  into.pull.push(await withServerCpu(() => pull(ref, run.pullDir)));
   await rm(run.pullDir, { recursive: true, force: true });
 
   const url = `http://${registry.host}/v2/${BENCH_REPOSITORY}/manifests/1`;
